@@ -1,0 +1,1 @@
+"""Command-line front end: a thin layer over the Python API."""

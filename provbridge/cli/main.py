@@ -1,0 +1,67 @@
+"""Entry point of the ``provbridge`` command: dispatches to one module per subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from provbridge import __version__
+from provbridge.errors import ProvbridgeError
+
+# name -> (module, one-line help). Each module defines add_arguments(parser) and run(args) -> int.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("provbridge.cli.run", "run a script, module or notebook and record it as a trial"),
+    "trials": ("provbridge.cli.trials", "list the recorded trials"),
+    "show": ("provbridge.cli.show", "show one trial: environment, files and dataflow"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="provbridge",
+        description="Record how Python scripts and notebooks produce their results, as W3C PROV.",
+    )
+    parser.add_argument("--version", action="version", version=f"provbridge {__version__}")
+    parser.add_argument("--store", metavar="DIR", help="the .provbridge directory to use (default: nearest)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        importlib.import_module(module).add_arguments(sp)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; ProvbridgeError becomes one line on stderr and its exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] == "run":
+        # `run` passes everything after the script to it untouched; parse it separately.
+        from provbridge.cli import run as run_cmd
+
+        return _guard(lambda: run_cmd.main(args_list[1:]))
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not args.command:
+        parser.print_help()
+        return 2
+    module = importlib.import_module(COMMANDS[args.command][0])
+    return _guard(lambda: int(module.run(args) or 0))
+
+
+def _guard(func: object) -> int:
+    assert callable(func)
+    try:
+        return int(func())
+    except ProvbridgeError as exc:
+        print(f"provbridge: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("provbridge: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

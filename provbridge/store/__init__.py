@@ -1,0 +1,1 @@
+"""The local data file: schema, batched writer and read-only trial objects."""

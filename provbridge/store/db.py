@@ -1,0 +1,98 @@
+"""SQLite connection, schema versioning and forward migrations of the provbridge data file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from importlib import resources
+from pathlib import Path
+
+from provbridge.errors import SchemaTooNewError, StoreError
+
+SCHEMA_VERSION = 1
+STORE_DIR = ".provbridge"
+DB_NAME = "provbridge.db"
+
+# Forward migrations: MIGRATIONS[n] upgrades a file from version n to n + 1.
+MIGRATIONS: dict[int, str] = {}
+
+
+def schema_sql() -> str:
+    """The DDL of the current schema (also written out as ``schemas/store.sql``)."""
+    return resources.files("provbridge.store").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def find_store_dir(start: str | os.PathLike[str] | None = None) -> Path:
+    """The ``.provbridge`` directory for ``start``: ``$PROVBRIDGE_DIR``, else the nearest one walking up
+    from ``start`` (default: the working directory), else ``start/.provbridge`` (created on first write)."""
+    env = os.environ.get("PROVBRIDGE_DIR")
+    if env:
+        return Path(env).resolve()
+    here = Path(start or os.getcwd()).resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / STORE_DIR
+        if (candidate / DB_NAME).is_file():
+            return candidate
+    return here / STORE_DIR
+
+
+def connect(path: Path, *, create: bool = True, readonly: bool = False) -> sqlite3.Connection:
+    """Open the data file at ``path``, creating or migrating its schema; raise StoreError when it is
+    corrupt, not a provbridge file, or newer than this version of provbridge."""
+    if not path.exists():
+        if not create or readonly:
+            raise StoreError(f"no provbridge data file at {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            if mode is None:
+                raise sqlite3.DatabaseError("cannot set journal mode")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        _ensure_schema(conn, path, readonly)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a readable provbridge data file ({exc})") from None
+    return conn
+
+
+def _ensure_schema(conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "meta" not in tables:
+        if tables:
+            raise StoreError(f"{path} is an SQLite file but not a provbridge data file")
+        if readonly:
+            raise StoreError(f"{path} has no provbridge schema")
+        with conn:
+            conn.executescript(schema_sql())
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        return
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        raise StoreError(f"{path} has no schema version; it is not a provbridge data file")
+    try:
+        version = int(row[0])
+    except ValueError:
+        raise StoreError(f"{path} has an unreadable schema version {row[0]!r}") from None
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"{path} has schema version {version}, newer than this provbridge understands "
+            f"({SCHEMA_VERSION}); upgrade provbridge"
+        )
+    if version < SCHEMA_VERSION and not readonly:
+        migrate(conn, version)
+
+
+def migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Apply the forward migrations from ``version`` to SCHEMA_VERSION in one transaction."""
+    with conn:
+        for step in range(version, SCHEMA_VERSION):
+            conn.executescript(MIGRATIONS[step])
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
