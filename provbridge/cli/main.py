@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -35,11 +36,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; ProvbridgeError becomes one line on stderr and its exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and args_list[0] == "run":
+    if len(args_list) >= 2 and args_list[0].startswith("--store"):
+        store = args_list[0].split("=", 1)[1] if "=" in args_list[0] else args_list.pop(1)
+        args_list[0] = f"--store={store}"
+        os.environ["PROVBRIDGE_DIR"] = os.path.abspath(store)
+    if (args_list and args_list[0] == "run") or (len(args_list) > 1 and args_list[1] == "run"
+                                               and args_list[0].startswith("--store")):
         # `run` passes everything after the script to it untouched; parse it separately.
         from provbridge.cli import run as run_cmd
 
-        return _guard(lambda: run_cmd.main(args_list[1:]))
+        rest = args_list[args_list.index("run") + 1:]
+        return _guard(lambda: run_cmd.main(rest))
     parser = build_parser()
     args = parser.parse_args(args_list)
     if not args.command:

@@ -214,7 +214,9 @@ class Trial:
 
     def derivations(self) -> Iterator[tuple[int, int]]:
         """``(version, source)`` pairs: version was derived from source."""
-        yield from self.conn.execute("SELECT id, source FROM derivations WHERE trial_id = ? ORDER BY id, source", (self.id,))
+        yield from self.conn.execute(
+            "SELECT id, source FROM derivations WHERE trial_id = ? ORDER BY id, source", (self.id,)
+        )
 
     def usages(self) -> Iterator[tuple[int, int]]:
         """``(execution, version)`` pairs: execution used version."""
@@ -246,7 +248,8 @@ class Trial:
         """Number of executions, versions, derivations and file accesses."""
         result = {}
         for table in ("executions", "versions", "derivations", "usages", "file_accesses"):
-            (result[table],) = self.conn.execute(f"SELECT count(*) FROM {table} WHERE trial_id = ?", (self.id,)).fetchone()
+            sql = f"SELECT count(*) FROM {table} WHERE trial_id = ?"
+            (result[table],) = self.conn.execute(sql, (self.id,)).fetchone()
         return result
 
     # -- dependencies ------------------------------------------------------------------------------

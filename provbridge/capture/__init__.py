@@ -1,0 +1,1 @@
+"""Capture: instrumentation, runtime recorder, file hooks, value summaries, environment."""

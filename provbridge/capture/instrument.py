@@ -1,0 +1,413 @@
+"""AST instrumentation: adds recorder hooks to user code and describes each statement's reads and writes."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+# Names of the hooks (found in builtins) and of the scope variable the instrumented code keeps.
+AFTER, ENTER, EXIT, RETURN, WALRUS = "__pb_after__", "__pb_enter__", "__pb_exit__", "__pb_ret__", "__pb_walrus__"
+SCOPE = "__pb_s__"
+HOOK_NAMES = frozenset({AFTER, ENTER, EXIT, RETURN, WALRUS, SCOPE})
+
+
+@dataclass
+class StmtInfo:
+    """Static description of one instrumented statement (or function definition, for calls)."""
+
+    lineno: int
+    col: int
+    end_lineno: int
+    end_col: int
+    kind: str  # AST node type
+    scope: str  # '<module>' or the function's qualified name
+    text: str
+    reads: tuple[str, ...] = ()
+    targets: tuple[tuple[str, str], ...] = ()  # (name, version kind), in the order values are passed
+    deletes: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()  # for function definitions: parameter names in the order passed
+    nopush: bool = False  # generators and coroutines do not nest on the call stack
+    qualname: str = ""  # for function definitions
+    global_names: frozenset[str] = frozenset()  # names declared `global` in the enclosing function
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def row(self) -> tuple[int, int, int, int, str, str, str]:
+        """The statements-table row ``(lineno, col, end_lineno, end_col, kind, scope, text)``."""
+        return (self.lineno, self.col, self.end_lineno, self.end_col, self.kind, self.scope, self.text)
+
+
+# -- static analysis ---------------------------------------------------------------------------------
+class _Reads(ast.NodeVisitor):
+    """Collects the free names an expression loads, honouring comprehension and lambda scopes."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, None] = {}
+        self.bound: list[set[str]] = []
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load) and not any(node.id in b for b in self.bound):
+            if node.id not in HOOK_NAMES:
+                self.names[node.id] = None
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        bound: set[str] = set()
+        for gen in node.generators:
+            bound.update(_store_names(gen.target))
+        # the first iterable is evaluated in the enclosing scope
+        self.visit(node.generators[0].iter)
+        self.bound.append(bound)
+        for i, gen in enumerate(node.generators):
+            if i:
+                self.visit(gen.iter)
+            for cond in gen.ifs:
+                self.visit(cond)
+        if isinstance(node, ast.DictComp):
+            self.visit(node.key)
+            self.visit(node.value)
+        else:
+            self.visit(node.elt)
+        self.bound.pop()
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        for default in (*node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]):
+            self.visit(default)
+        a = node.args
+        params = {p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+        params.update(p.arg for p in (a.vararg, a.kwarg) if p is not None)
+        self.bound.append(params)
+        self.visit(node.body)
+        self.bound.pop()
+
+
+def reads_of(nodes: Iterable[ast.AST | None]) -> tuple[str, ...]:
+    """Free names loaded by the given expressions, in first-seen order."""
+    collector = _Reads()
+    for node in nodes:
+        if node is not None:
+            collector.visit(node)
+    return tuple(collector.names)
+
+
+def _store_names(target: ast.AST) -> list[str]:
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+
+
+def _root_name(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def targets_of(target: ast.AST, kind: str) -> list[tuple[str, str]]:
+    """``(name, version kind)`` bound by an assignment target; attribute/item targets mutate their root."""
+    if isinstance(target, ast.Name):
+        return [(target.id, kind)]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [t for elt in target.elts for t in targets_of(elt, kind)]
+    if isinstance(target, ast.Starred):
+        return targets_of(target.value, kind)
+    root = _root_name(target)
+    return [(root, "mutate")] if root else []
+
+
+def _pattern_names(pattern: ast.pattern) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(pattern):
+        if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names.append(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.append(node.rest)
+    return names
+
+
+def _dedupe(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    seen: dict[str, str] = {}
+    for name, kind in pairs:
+        if name not in seen:
+            seen[name] = kind
+    return tuple(seen.items())
+
+
+def _is_generator(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    if isinstance(func, ast.AsyncFunctionDef):
+        return True
+    stack: list[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+# -- the transformer -----------------------------------------------------------------------------------
+def _name(identifier: str) -> ast.Name:
+    return ast.Name(id=identifier, ctx=ast.Load())
+
+
+def _call(func: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(func=_name(func), args=list(args), keywords=[])
+
+
+class Instrumenter:
+    """Rewrites one module (script, imported module or notebook cell) and collects its StmtInfos.
+
+    ``first_index`` is the recorder's index of the first statement, so hook calls carry a global index.
+    With ``granularity`` 0 only module-level statements get hooks; with 1, function bodies too.
+    """
+
+    def __init__(self, source: str, granularity: int, first_index: int, module_label: str = "") -> None:
+        self.lines = source.splitlines()
+        self.granularity = granularity
+        self.first_index = first_index
+        self.module_label = module_label
+        self.infos: list[StmtInfo] = []
+        self.globals: list[frozenset[str]] = [frozenset()]
+
+    def _info(self, node: ast.stmt, scope: str, **kw: object) -> int:
+        line = self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
+        text = line[node.col_offset:].strip() if node.lineno == node.end_lineno else line[node.col_offset:].rstrip()
+        if node.end_lineno != node.lineno:
+            text = text.rstrip() + " …"
+        if len(text) > 120:
+            text = text[:119] + "…"
+        info = StmtInfo(
+            node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0,
+            type(node).__name__, scope, text, **kw,  # type: ignore[arg-type]
+        )
+        info.global_names = self.globals[-1]
+        self.infos.append(info)
+        return self.first_index + len(self.infos) - 1
+
+    def _hook(self, node: ast.stmt, index: int, values: Iterable[str]) -> ast.stmt:
+        call = _call(AFTER, _name(SCOPE), ast.Constant(index), *[_name(v) for v in values])
+        return ast.copy_location(ast.Expr(value=call), node)
+
+    # -- module and blocks ------------------------------------------------------------------------
+    def module(self, tree: ast.Module) -> ast.Module:
+        tree.body = self.block(tree.body, "<module>" if not self.module_label else f"<module {self.module_label}>", "")
+        return ast.fix_missing_locations(tree)
+
+    def block(self, body: list[ast.stmt], scope: str, qual: str) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in body:
+            out.extend(self.statement(stmt, scope, qual))
+        return out
+
+    def statement(self, node: ast.stmt, scope: str, qual: str) -> list[ast.stmt]:
+        """The instrumented replacement of one statement (its hook follows it, or opens its body)."""
+        self._walrus(node, scope)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self._function(node, scope, qual)
+        if isinstance(node, ast.ClassDef):
+            return self._class(node, scope, qual)
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            if isinstance(node, ast.Assign):
+                targets = _dedupe(t for tgt in node.targets for t in targets_of(tgt, "assign"))
+                reads = reads_of([*node.targets, node.value])
+            elif isinstance(node, ast.AugAssign):
+                kind = "assign" if isinstance(node.target, ast.Name) else "mutate"
+                targets = _dedupe(t for t in targets_of(node.target, kind))
+                root = _root_name(node.target)
+                reads = reads_of([node.target, node.value])
+                if root and root not in reads:
+                    reads = (root, *reads)
+            else:
+                if node.value is None:
+                    return [node]
+                targets = _dedupe(targets_of(node.target, "assign"))
+                reads = reads_of([node.target, node.value])
+            index = self._info(node, scope, reads=reads, targets=targets)
+            return [node, self._hook(node, index, [t for t, _ in targets])]
+        if isinstance(node, ast.Expr):
+            if isinstance(node.value, ast.Constant):
+                return [node]
+            targets = ()
+            call = node.value.value if isinstance(node.value, ast.Await) else node.value
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+                root = _root_name(call.func.value)
+                if root:
+                    targets = ((root, "mutate"),)
+            index = self._info(node, scope, reads=reads_of([node.value]), targets=targets)
+            return [node, self._hook(node, index, [t for t, _ in targets])]
+        if isinstance(node, ast.Delete):
+            deletes = tuple(t.id for t in node.targets if isinstance(t, ast.Name))
+            targets = _dedupe(
+                t for tgt in node.targets if not isinstance(tgt, ast.Name) for t in targets_of(tgt, "mutate")
+            )
+            index = self._info(node, scope, reads=reads_of(node.targets), targets=targets, deletes=deletes)
+            return [node, self._hook(node, index, [t for t, _ in targets])]
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = tuple(
+                (alias.asname or alias.name.split(".")[0], "import") for alias in node.names if alias.name != "*"
+            )
+            index = self._info(node, scope, targets=names)
+            return [node, self._hook(node, index, [t for t, _ in names])]
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            targets = _dedupe(targets_of(node.target, "for"))
+            index = self._info(node, scope, reads=reads_of([node.iter]), targets=targets)
+            node.body = [self._hook(node, index, [t for t, _ in targets]), *self.block(node.body, scope, qual)]
+            node.orelse = self.block(node.orelse, scope, qual)
+            return [node]
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            targets = _dedupe(
+                t for item in node.items if item.optional_vars for t in targets_of(item.optional_vars, "with")
+            )
+            index = self._info(node, scope, reads=reads_of([i.context_expr for i in node.items]), targets=targets)
+            node.body = [self._hook(node, index, [t for t, _ in targets]), *self.block(node.body, scope, qual)]
+            return [node]
+        if isinstance(node, (ast.If, ast.While)):
+            node.body = self.block(node.body, scope, qual)
+            node.orelse = self.block(node.orelse, scope, qual)
+            return [node]
+        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            node.body = self.block(node.body, scope, qual)  # type: ignore[attr-defined]
+            for handler in node.handlers:  # type: ignore[attr-defined]
+                handler.body = self.block(handler.body, scope, qual)
+                if handler.name:
+                    index = self._info(handler, scope, reads=reads_of([handler.type]),  # type: ignore[arg-type]
+                                       targets=((handler.name, "except"),))
+                    handler.body.insert(0, self._hook(handler, index, [handler.name]))  # type: ignore[arg-type]
+            node.orelse = self.block(node.orelse, scope, qual)  # type: ignore[attr-defined]
+            node.finalbody = self.block(node.finalbody, scope, qual)  # type: ignore[attr-defined]
+            return [node]
+        if isinstance(node, ast.Match):
+            subject_reads = reads_of([node.subject])
+            for case in node.cases:
+                case.body = self.block(case.body, scope, qual)
+                names = _pattern_names(case.pattern)
+                reads = (*subject_reads, *[r for r in reads_of([case.guard]) if r not in names])
+                index = self._info(case.pattern, scope, reads=reads,  # type: ignore[arg-type]
+                                   targets=tuple((n, "match") for n in names))
+                self.infos[-1].kind = "MatchCase"
+                case.body.insert(0, self._hook(node, index, names))
+            return [node]
+        if isinstance(node, ast.Return):
+            if scope.startswith("<module"):
+                return [node]
+            index = self._info(node, scope, reads=reads_of([node.value]), targets=(("return", "return"),))
+            value = node.value if node.value is not None else ast.Constant(None)
+            node.value = ast.copy_location(_call(RETURN, _name(SCOPE), ast.Constant(index), value), value)
+            return [node]
+        if isinstance(node, ast.Assert):
+            index = self._info(node, scope, reads=reads_of([node.test, node.msg]))
+            return [node, self._hook(node, index, [])]
+        if isinstance(node, ast.Global):
+            return [node]
+        return [node]  # pass, break, continue, raise, nonlocal
+
+    # -- walrus: (name := value) anywhere in the statement's own expressions ----------------------
+    def _walrus(self, node: ast.stmt, scope: str) -> None:
+        for parent in _own_expressions(node):
+            for child in list(ast.walk(parent)):
+                for fname, value in ast.iter_fields(child):
+                    if isinstance(value, ast.NamedExpr):
+                        setattr(child, fname, self._wrap_walrus(node, value, scope))
+                    elif isinstance(value, list):
+                        for i, item in enumerate(value):
+                            if isinstance(item, ast.NamedExpr):
+                                value[i] = self._wrap_walrus(node, item, scope)
+            for fname, value in ast.iter_fields(node):
+                if isinstance(value, ast.NamedExpr):
+                    setattr(node, fname, self._wrap_walrus(node, value, scope))
+
+    def _wrap_walrus(self, stmt: ast.stmt, expr: ast.NamedExpr, scope: str) -> ast.expr:
+        if getattr(expr, "_pb_done", False):
+            return expr
+        expr._pb_done = True  # type: ignore[attr-defined]
+        name = expr.target.id
+        index = self._info(stmt, scope, reads=reads_of([expr.value]), targets=((name, "walrus"),))
+        self.infos[-1].kind = "NamedExpr"
+        self.infos[-1].col = expr.col_offset
+        return ast.copy_location(_call(WALRUS, _name(SCOPE), ast.Constant(index), expr), expr)
+
+    # -- definitions ------------------------------------------------------------------------------
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str, qual: str) -> list[ast.stmt]:
+        a = node.args
+        defaults = [*a.defaults, *[d for d in a.kw_defaults if d is not None]]
+        params = [p.arg for p in (*a.posonlyargs, *a.args)]
+        if a.vararg:
+            params.append(a.vararg.arg)
+        params.extend(p.arg for p in a.kwonlyargs)
+        if a.kwarg:
+            params.append(a.kwarg.arg)
+        qualname = f"{qual}{node.name}"
+        if self.module_label:
+            qualname_full = f"{self.module_label}.{qualname}"
+        else:
+            qualname_full = qualname
+        index = self._info(
+            node, scope, reads=reads_of([*node.decorator_list, *defaults]), targets=((node.name, "def"),),
+            params=tuple(params), nopush=_is_generator(node), qualname=qualname_full,
+        )
+        if self.granularity >= 1:
+            body = list(node.body)
+            doc: list[ast.stmt] = []
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                doc = [body.pop(0)]
+            self.globals.append(frozenset(
+                name for stmt in ast.walk(ast.Module(body=body, type_ignores=[]))
+                if isinstance(stmt, ast.Global) for name in stmt.names
+            ))
+            inner = self.block(body, qualname_full, f"{qualname}.<locals>.") or [ast.Pass()]
+            self.globals.pop()
+            first = body[0] if body else node
+            enter = ast.Assign(
+                targets=[ast.Name(id=SCOPE, ctx=ast.Store())],
+                value=_call(ENTER, ast.Constant(index), ast.Tuple(elts=[_name(p) for p in params], ctx=ast.Load())),
+            )
+            guarded = ast.Try(
+                body=inner, handlers=[], orelse=[],
+                finalbody=[ast.Expr(value=_call(EXIT, _name(SCOPE)))],
+            )
+            for new in (enter, guarded):
+                ast.copy_location(new, first)
+            ast.copy_location(guarded.finalbody[0], first)
+            node.body = [*doc, enter, guarded]
+        return [node, self._hook(node, index, [node.name])]
+
+    def _class(self, node: ast.ClassDef, scope: str, qual: str) -> list[ast.stmt]:
+        index = self._info(
+            node, scope, reads=reads_of([*node.decorator_list, *node.bases, *[k.value for k in node.keywords]]),
+            targets=((node.name, "class"),),
+        )
+        if self.granularity >= 1:
+            prefix = f"{qual}{node.name}."
+            new_body: list[ast.stmt] = []
+            for stmt in node.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    # methods: instrument the body, but bind no version inside the class namespace
+                    self._function(stmt, scope, prefix)
+                    new_body.append(stmt)
+                else:
+                    new_body.append(stmt)
+            node.body = new_body
+        return [node, self._hook(node, index, [node.name])]
+
+
+def _own_expressions(node: ast.stmt) -> Iterator[ast.AST]:
+    """The expressions a statement evaluates itself (not the bodies of compound statements)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return
+    for name, value in ast.iter_fields(node):
+        if name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            continue
+        if isinstance(value, ast.AST):
+            yield value
+        elif isinstance(value, list):
+            yield from (v for v in value if isinstance(v, ast.AST))
+
+
+def instrument(
+    source: str, filename: str, granularity: int, first_index: int, module_label: str = ""
+) -> tuple[ast.Module, list[StmtInfo]]:
+    """Parse and instrument ``source``; raises SyntaxError exactly as ``compile`` would."""
+    tree = ast.parse(source, filename=filename)
+    inst = Instrumenter(source, granularity, first_index, module_label)
+    return inst.module(tree), inst.infos
