@@ -6,6 +6,7 @@ import builtins
 import hashlib
 import io
 import os
+import threading
 import time
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,12 @@ if TYPE_CHECKING:
 
 _ORIGINAL_OPEN = io.open
 _ORIGINAL_OS_OPEN = os.open
+_ORIGINAL_IMPORT = builtins.__import__
+_importing = threading.local()  # files opened while a module is being imported are the library's business
 _EXCLUDED_PREFIXES = ("/dev/", "/proc/", "/sys/")
+# Package metadata and code are the interpreter's business, not the program's data.
+_EXCLUDED_SUFFIXES = (".py", ".pyc", ".pyi", ".pth", ".so", ".pyd")
+_EXCLUDED_PARTS = (".dist-info" + os.sep, ".egg-info" + os.sep, os.sep + "__pycache__" + os.sep)
 _CHUNK = 1 << 20
 
 # (path, size, mtime_ns, inode) -> sha256, so files read again unchanged are not hashed again
@@ -103,28 +109,41 @@ class FileHooks:
                 hooks._record(before, text_mode, None)
             return fd
 
+        def import_(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),  # noqa: A002
+                    level: int = 0) -> Any:
+            _importing.depth = getattr(_importing, "depth", 0) + 1
+            try:
+                return _ORIGINAL_IMPORT(name, globals, locals, fromlist, level)
+            finally:
+                _importing.depth -= 1
+
         open.__doc__ = _ORIGINAL_OPEN.__doc__
         os_open.__doc__ = _ORIGINAL_OS_OPEN.__doc__
+        import_.__doc__ = _ORIGINAL_IMPORT.__doc__
         builtins.open = open
         io.open = open
         os.open = os_open
+        builtins.__import__ = import_
         self.active = True
 
     def uninstall(self) -> None:
         builtins.open = _ORIGINAL_OPEN
         io.open = _ORIGINAL_OPEN
         os.open = _ORIGINAL_OS_OPEN
+        builtins.__import__ = _ORIGINAL_IMPORT
         self.active = False
 
     def _before(self, file: Any, mode: str) -> tuple[str, str | None, int | None] | None:
         """Path and content hash before the open, for paths worth recording; None to ignore."""
-        if not self.recorder.enabled or isinstance(file, int):
+        if not self.recorder.enabled or isinstance(file, int) or getattr(_importing, "depth", 0):
             return None
         try:
             path = os.path.abspath(os.fsdecode(file))
         except (TypeError, ValueError):
             return None
-        if path.startswith(_EXCLUDED_PREFIXES) or path.startswith(self.exclude):
+        if path.startswith(_EXCLUDED_PREFIXES) or path.startswith(self.exclude) or path.endswith(_EXCLUDED_SUFFIXES):
+            return None
+        if any(part in path for part in _EXCLUDED_PARTS):
             return None
         sha, size = sha256_file(path)
         return path, sha, size

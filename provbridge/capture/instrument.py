@@ -30,6 +30,8 @@ class StmtInfo:
     nopush: bool = False  # generators and coroutines do not nest on the call stack
     qualname: str = ""  # for function definitions
     global_names: frozenset[str] = frozenset()  # names declared `global` in the enclosing function
+    free_globals: tuple[str, ...] = ()  # function definitions: module names the body may read
+    global_writes: tuple[str, ...] = ()  # function definitions: module names the body assigns (`global`)
     extra: dict[str, object] = field(default_factory=dict)
 
     def row(self) -> tuple[int, int, int, int, str, str, str]:
@@ -129,6 +131,32 @@ def _dedupe(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
         if name not in seen:
             seen[name] = kind
     return tuple(seen.items())
+
+
+def function_globals(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(names the function may read from its module, names it assigns there through ``global``)."""
+    a = func.args
+    local = {p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+    local.update(p.arg for p in (a.vararg, a.kwarg) if p is not None)
+    declared: set[str] = set()
+    loads: dict[str, None] = {}
+    stores: set[str] = set()
+    body = func.body if isinstance(func.body, list) else [func.body]
+    for node in ast.walk(ast.Module(body=body, type_ignores=[])):  # type: ignore[arg-type]
+        if isinstance(node, ast.Global):
+            declared.update(node.names)
+        elif isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                loads[node.id] = None
+            else:
+                stores.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stores.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            stores.update((alias.asname or alias.name.split(".")[0]) for alias in node.names)
+    local |= stores - declared
+    free = tuple(n for n in loads if n not in local and n not in HOOK_NAMES)
+    return free, tuple(sorted(declared & stores))
 
 
 def _is_generator(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -345,6 +373,7 @@ class Instrumenter:
             node, scope, reads=reads_of([*node.decorator_list, *defaults]), targets=((node.name, "def"),),
             params=tuple(params), nopush=_is_generator(node), qualname=qualname_full,
         )
+        self.infos[-1].free_globals, self.infos[-1].global_writes = function_globals(node)
         if self.granularity >= 1:
             body = list(node.body)
             doc: list[ast.stmt] = []
@@ -373,9 +402,13 @@ class Instrumenter:
         return [node, self._hook(node, index, [node.name])]
 
     def _class(self, node: ast.ClassDef, scope: str, qual: str) -> list[ast.stmt]:
+        body_defined = {n for stmt in node.body for n in _defined_names(stmt)}
+        body_reads = [
+            name for name in reads_of(_class_level_expressions(node.body)) if name not in body_defined
+        ]
+        header = reads_of([*node.decorator_list, *node.bases, *[k.value for k in node.keywords]])
         index = self._info(
-            node, scope, reads=reads_of([*node.decorator_list, *node.bases, *[k.value for k in node.keywords]]),
-            targets=((node.name, "class"),),
+            node, scope, reads=tuple(dict.fromkeys([*header, *body_reads])), targets=((node.name, "class"),),
         )
         if self.granularity >= 1:
             prefix = f"{qual}{node.name}."
@@ -389,6 +422,28 @@ class Instrumenter:
                     new_body.append(stmt)
             node.body = new_body
         return [node, self._hook(node, index, [node.name])]
+
+
+def _defined_names(stmt: ast.stmt) -> list[str]:
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [stmt.name]
+    return [n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
+
+
+def _class_level_expressions(body: list[ast.stmt]) -> list[ast.AST]:
+    """Expressions a class body evaluates when the class is created (method bodies excluded)."""
+    out: list[ast.AST] = []
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out.extend(stmt.decorator_list)
+            out.extend(stmt.args.defaults)
+            out.extend(d for d in stmt.args.kw_defaults if d is not None)
+        elif isinstance(stmt, ast.ClassDef):
+            out.extend(_class_level_expressions(stmt.body))
+            out.extend(stmt.bases)
+        else:
+            out.append(stmt)
+    return out
 
 
 def _own_expressions(node: ast.stmt) -> Iterator[ast.AST]:

@@ -106,6 +106,7 @@ class Recorder:
         self.calls: dict[tuple[int, int], int] = {}  # (calling function, callee) -> calls so far
         self.merged: dict[tuple[int, int], Scope] = {}  # (calling function, callee) -> merged activation
         self.file_versions: dict[tuple[str, str], int] = {}
+        self.opaque: dict[int, StmtInfo] = {}  # granularity 0: version id of a user function -> its definition
         b = writer.buffers
         self.b_exec, self.b_ver, self.b_der, self.b_use = b["executions"], b["versions"], b["derivations"], b["usages"]
         self.root = self.new_module_scope("<module>", kind="module", name="__main__")
@@ -215,6 +216,9 @@ class Recorder:
             self.b_exec.append((tid, eid, s.act, "statement", self.stmt_ids[i], None, info.kind,
                                 None, None, 1, None, None, None))
             reads = self._reads(s, info)
+            writes: list[str] = []
+            if self.opaque:
+                reads, writes = self._expand_opaque(s, reads)
             if s.pending:
                 reads = self._link(s, eid, reads)
             if s.writers:
@@ -223,6 +227,8 @@ class Recorder:
                 self.b_use.extend([(tid, eid, r) for r in reads])
             if info.targets:
                 self._bind(s, info, vals, eid, reads)
+            if writes:
+                self._bind_global_writes(s, writes, eid, reads)
             if info.deletes:
                 for name in info.deletes:
                     s.vars.pop(name, None)
@@ -335,12 +341,44 @@ class Recorder:
         for (name, kind), value in zip(info.targets, vals):
             vid = next(ids)
             type_name, scalar, text, summary = summarize(value)
-            b_ver.append((tid, vid, name, s.name, kind, eid, type_name, scalar, text, summary, 1))
+            target = s.glob if (s.glob is not None and name in info.global_names) else s
+            b_ver.append((tid, vid, name, target.name, kind, eid, type_name, scalar, text, summary, 1))
             if reads:
                 b_der.extend([(tid, vid, r) for r in reads if r != vid])
-            target = s.glob if (s.glob is not None and name in info.global_names) else s
             target.vars[name] = vid
+            if kind == "def" and self.granularity == 0 and (info.free_globals or info.global_writes):
+                self.opaque[vid] = info
         self.epoch += 1
+
+    def _expand_opaque(self, s: Scope, reads: list[int]) -> tuple[list[int], list[str]]:
+        """At granularity 0 calls are opaque: a statement that reads a user function also reads the
+        module names that function (and the functions it reads) may read, and rebinds the names it
+        assigns through ``global``."""
+        opaque = self.opaque
+        pending = [v for v in reads if v in opaque]
+        if not pending:
+            return reads, []
+        glob = s.glob or s
+        seen = set(reads)
+        out = list(reads)
+        writes: list[str] = []
+        while pending:
+            info = opaque[pending.pop()]
+            for name in info.free_globals:
+                v = glob.vars.get(name)
+                if v is not None and v not in seen:
+                    seen.add(v)
+                    out.append(v)
+                    if v in opaque:
+                        pending.append(v)
+            writes.extend(w for w in info.global_writes if w not in writes)
+        return out, writes
+
+    def _bind_global_writes(self, s: Scope, names: list[str], eid: int, reads: list[int]) -> None:
+        glob = s.glob or s
+        ns = glob.ns or {}
+        infos = StmtInfo(0, 0, 0, 0, "global", glob.name, "", targets=tuple((n, "global") for n in names))
+        self._bind(glob, infos, tuple(ns.get(n) for n in names), eid, reads)
 
     def _link(self, s: Scope, eid: int, reads: list[int]) -> list[int]:
         """Attach the calls made while the statement ran: their parameters derive from what the statement

@@ -213,9 +213,17 @@ def _exit_code(code: object) -> int:
 
 
 def _strip_own_frames(tb: types.TracebackType | None) -> types.TracebackType | None:
-    """Drop provbridge's own outermost frames, so the traceback starts at the user's code."""
+    """Drop provbridge's own frames (the runner, file and import hooks), so the traceback shows only
+    the user's program, as without capture."""
     while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         tb = tb.tb_next
+    current = tb
+    while current is not None:
+        following = current.tb_next
+        while following is not None and following.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+            following = following.tb_next
+        current.tb_next = following
+        current = following
     return tb
 
 

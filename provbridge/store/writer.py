@@ -127,11 +127,16 @@ class TrialWriter:
     def flush(self) -> None:
         """Write every queued row in one transaction."""
         with self.lock:
-            pending = {table: rows for table, rows in self.buffers.items() if rows}
+            # Drain in place: the recorder keeps references to these lists and appends without a lock;
+            # rows appended between the copy and the delete stay in the buffer for the next flush.
+            pending: dict[str, list[tuple[Any, ...]]] = {}
+            for table, buffer in self.buffers.items():
+                n = len(buffer)
+                if n:
+                    pending[table] = buffer[:n]
+                    del buffer[:n]
             if not pending:
                 return
-            for table in pending:
-                self.buffers[table] = []
             try:
                 with self.conn:
                     for table, rows in pending.items():

@@ -1,0 +1,229 @@
+"""Collect the environment of a trial (Python, OS, machine, packages, git, allow-listed variables, cwd)."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable
+
+# platform, socket, subprocess, importlib.metadata and urllib are imported where used: importing this
+# module stays cheap, the cost is paid when the environment is collected (at the end of a run).
+
+Row = tuple[str, str, str]
+
+ENV_ALLOW: tuple[str, ...] = (
+    "VIRTUAL_ENV",
+    "CONDA_DEFAULT_ENV",
+    "CONDA_PREFIX",
+    "PYTHONPATH",
+    "PYTHONHASHSEED",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "CUDA_VISIBLE_DEVICES",
+    "SLURM_JOB_ID",
+    "PATH",
+    "HOME",
+    "USER",
+)
+"""Environment variables recorded by default."""
+
+ENV_ALLOW_VAR = "PROVBRIDGE_ENV_ALLOW"
+"""Comma-separated extra names (shell-style patterns such as ``SLURM_*`` allowed) to record."""
+
+SECRET_MARKERS: tuple[str, ...] = ("TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH")
+"""A variable whose name contains one of these (any case) is never recorded, even if allow-listed."""
+
+GIT_TIMEOUT = 3.0
+"""Seconds allowed to each git command."""
+
+
+def collect_environment(script_path: str | None = None) -> list[Row]:
+    """``(kind, name, value)`` rows describing this process; never raises, (kind, name) are unique."""
+    parts: list[Callable[[], Iterable[Row]]] = [
+        _python_rows,
+        _os_rows,
+        _machine_rows,
+        _package_rows,
+        lambda: _git_rows(script_path),
+        _env_rows,
+        _cwd_rows,
+    ]
+    rows: list[Row] = []
+    seen: set[tuple[str, str]] = set()
+    for part in parts:
+        try:
+            found = list(part())
+        except Exception:
+            continue
+        for kind, name, value in found:
+            if (kind, name) not in seen and value is not None:
+                seen.add((kind, name))
+                rows.append((kind, name, str(value)))
+    return rows
+
+
+def is_secret_name(name: str) -> bool:
+    """True when an environment variable name looks like it holds a secret."""
+    upper = name.upper()
+    return any(marker in upper for marker in SECRET_MARKERS)
+
+
+def strip_credentials(url: str) -> str:
+    """A remote URL without user:password@ (kept: the user name of ssh URLs, which is not a secret)."""
+    if "://" in url:
+        from urllib.parse import urlsplit, urlunsplit
+
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return ""
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
+        user = parts.username if parts.scheme.lower() in ("ssh", "git+ssh", "ssh+git") else None
+        netloc = f"{user}@{host}" if user and parts.password is None else host
+        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    # scp-like syntax user@host:path: drop a password if someone put one there
+    match = re.match(r"^([^@/]*)@([^@]*)$", url)
+    if match and ":" in match.group(1):
+        return match.group(2)
+    return url
+
+
+# ------------------------------------------------------------------------------------------ parts
+
+
+def _python_rows() -> list[Row]:
+    import platform
+
+    return [
+        ("python", "version", platform.python_version()),
+        ("python", "implementation", platform.python_implementation()),
+        ("python", "executable", sys.executable or ""),
+        ("python", "prefix", sys.prefix),
+    ]
+
+
+def _os_rows() -> list[Row]:
+    import platform
+
+    return [
+        ("os", "system", platform.system()),
+        ("os", "release", platform.release()),
+        ("os", "machine", platform.machine()),
+        ("os", "platform", platform.platform()),
+    ]
+
+
+def _machine_rows() -> list[Row]:
+    import socket
+
+    rows: list[Row] = []
+    try:
+        rows.append(("machine", "hostname", socket.gethostname()))
+    except Exception:
+        pass
+    rows.append(("machine", "cpu_count", str(os.cpu_count() or "")))
+    return rows
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _package_rows() -> list[Row]:
+    """One row per distribution, named by its PEP 503 normalized name; the first on sys.path wins."""
+    from importlib import metadata
+
+    rows: list[Row] = []
+    seen: set[str] = set()
+    for dist in metadata.distributions():
+        try:
+            name = dist.metadata["Name"]
+            version = dist.version
+        except Exception:
+            continue
+        if not name or version is None:
+            continue
+        key = _normalize(str(name))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(("package", key, str(version)))
+    rows.sort(key=lambda row: row[1])
+    return rows
+
+
+def _git(cwd: str, *args: str) -> str | None:
+    """Output of a read-only git command (stripped), or None on any failure."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except Exception:
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.decode("utf-8", "replace").strip()
+
+
+def _git_rows(script_path: str | None) -> list[Row]:
+    if script_path:
+        start = os.path.dirname(os.path.abspath(script_path))
+    else:
+        start = os.getcwd()
+    if not os.path.isdir(start):
+        return []
+    if _git(start, "rev-parse", "--is-inside-work-tree") != "true":
+        return []
+    rows: list[Row] = []
+    commit = _git(start, "rev-parse", "--verify", "-q", "HEAD")
+    if commit:
+        rows.append(("git", "commit", commit))
+    branch = _git(start, "symbolic-ref", "--short", "-q", "HEAD")
+    if branch:
+        rows.append(("git", "branch", branch))
+    status = _git(start, "status", "--porcelain", "--untracked-files=no")
+    if status is not None:
+        rows.append(("git", "dirty", "true" if status else "false"))
+    remote = _git(start, "config", "--get", "remote.origin.url")
+    if remote:
+        cleaned = strip_credentials(remote)
+        if cleaned:
+            rows.append(("git", "remote", cleaned))
+    return rows
+
+
+def _env_rows() -> list[Row]:
+    extra = [name.strip() for name in os.environ.get(ENV_ALLOW_VAR, "").split(",") if name.strip()]
+    exact = set(ENV_ALLOW) | {name for name in extra if not any(c in name for c in "*?[")}
+    patterns = [name for name in extra if any(c in name for c in "*?[")]
+    rows: list[Row] = []
+    for name in sorted(os.environ):
+        if is_secret_name(name):
+            continue
+        if name in exact or any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
+            rows.append(("env", name, os.environ[name]))
+    return rows
+
+
+def _cwd_rows() -> list[Row]:
+    return [("cwd", "path", os.getcwd())]
