@@ -109,7 +109,7 @@ class FileHooks:
                 hooks._record(before, text_mode, None)
             return fd
 
-        def import_(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),  # noqa: A002
+        def import_(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),
                     level: int = 0) -> Any:
             _importing.depth = getattr(_importing, "depth", 0) + 1
             try:

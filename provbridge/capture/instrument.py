@@ -133,7 +133,9 @@ def _dedupe(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple(seen.items())
 
 
-def function_globals(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def function_globals(
+    func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(names the function may read from its module, names it assigns there through ``global``)."""
     a = func.args
     local = {p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
