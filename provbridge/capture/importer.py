@@ -60,6 +60,7 @@ class InstrumentingLoader(importlib.machinery.SourceFileLoader):
         scope = rec.new_module_scope(f"<module {module.__name__}>", kind="module", name=module.__name__,
                                      parent=rec.current(), code_id=self._code_id, ns=module.__dict__)
         module.__dict__["__pb_s__"] = scope
+        rec.module_scopes[module.__name__] = scope
         rec.push(scope)
         try:
             exec(code, module.__dict__)

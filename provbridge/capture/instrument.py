@@ -32,6 +32,7 @@ class StmtInfo:
     global_names: frozenset[str] = frozenset()  # names declared `global` in the enclosing function
     free_globals: tuple[str, ...] = ()  # function definitions: module names the body may read
     global_writes: tuple[str, ...] = ()  # function definitions: module names the body assigns (`global`)
+    module: str = ""  # the module whose globals the statement sees ('' for the main script or notebook)
     extra: dict[str, object] = field(default_factory=dict)
 
     def row(self) -> tuple[int, int, int, int, str, str, str]:
@@ -211,6 +212,7 @@ class Instrumenter:
             type(node).__name__, scope, text, **kw,  # type: ignore[arg-type]
         )
         info.global_names = self.globals[-1]
+        info.module = self.module_label
         self.infos.append(info)
         return self.first_index + len(self.infos) - 1
 

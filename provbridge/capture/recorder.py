@@ -109,7 +109,9 @@ class Recorder:
         self.opaque: dict[int, StmtInfo] = {}  # granularity 0: version id of a user function -> its definition
         b = writer.buffers
         self.b_exec, self.b_ver, self.b_der, self.b_use = b["executions"], b["versions"], b["derivations"], b["usages"]
+        self.module_scopes: dict[str, Scope] = {}  # module label ('' for __main__) -> its module scope
         self.root = self.new_module_scope("<module>", kind="module", name="__main__")
+        self.module_scopes[""] = self.root
         self.session_act = self.root.act
         self.dummy = Scope(0, "<disabled>", None, None)
         self.dummy.param_deps = set()
@@ -271,7 +273,7 @@ class Recorder:
             return self.dummy
         try:
             info = self.infos[i]
-            glob = parent.glob or parent
+            glob = self.module_scopes.get(info.module) or parent.glob or parent
             n = self.calls.get(key, 0) + 1
             self.calls[key] = n
             scope = self._new_call(parent, glob, i, info, args)

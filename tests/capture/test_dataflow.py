@@ -230,3 +230,29 @@ def test_linear_regression_closure(project: Project) -> None:
     assert [v.kind for v in regr] == ["assign", "mutate"]
     assert regr[1].summary["params"]["fit_intercept"] is True
     assert trial.latest("pred").summary["shape"] == [20]
+
+
+def test_user_modules_are_instrumented_at_level_one_only(project: Project) -> None:
+    project.write("helpers.py", """
+        FACTOR = 10
+        def scale(v):
+            scaled = v * FACTOR
+            return scaled
+    """)
+    src = """
+    import json
+    from helpers import scale
+    base = 4
+    out = scale(base)
+    text = json.dumps(out)
+    """
+    trial = project.capture(src, "--granularity", "1")
+    assert trial.latest("out").value == 40
+    inner = {(v.name, v.scope) for v in trial.backward("out", granularity=1)}
+    assert {("v", "helpers.scale"), ("scaled", "helpers.scale"), ("FACTOR", "<module helpers>"),
+            ("base", "<module>")} <= inner
+    assert [c.name for c in trial.executions("call")] == ["helpers.scale"]  # json's internals never
+    modules = [e.name for e in trial.executions("module")]
+    assert modules == ["__main__", "helpers"]
+    level0 = project.capture(src)
+    assert level0.executions("call") == [] and [e.name for e in level0.executions("module")] == ["__main__"]
