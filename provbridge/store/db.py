@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from importlib import resources
 from pathlib import Path
 
 from provbridge.errors import SchemaTooNewError, StoreError
@@ -19,7 +18,7 @@ MIGRATIONS: dict[int, str] = {}
 
 def schema_sql() -> str:
     """The DDL of the current schema (also written out as ``schemas/store.sql``)."""
-    return resources.files("provbridge.store").joinpath("schema.sql").read_text(encoding="utf-8")
+    return (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 
 
 def find_store_dir(start: str | os.PathLike[str] | None = None) -> Path:
