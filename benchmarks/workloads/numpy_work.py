@@ -8,7 +8,7 @@ rng = np.random.default_rng(0)
 n = int(900 * SCALE ** 0.5)
 a = rng.standard_normal((n, n))
 b = rng.standard_normal((n, n))
-for step in range(int(12 * SCALE ** 0.5)):
+for _step in range(int(12 * SCALE ** 0.5)):
     c = a @ b
     a = np.tanh(c / n)
     b = b + a.T * 0.5

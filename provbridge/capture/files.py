@@ -135,7 +135,7 @@ class FileHooks:
 
     def _before(self, file: Any, mode: str) -> tuple[str, str | None, int | None] | None:
         """Path and content hash before the open, for paths worth recording; None to ignore."""
-        if not self.recorder.enabled or isinstance(file, int) or getattr(_importing, "depth", 0):
+        if not self.recorder.enabled or isinstance(file, int) or _importing.__dict__.get("depth", 0):
             return None
         try:
             path = os.path.abspath(os.fsdecode(file))

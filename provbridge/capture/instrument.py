@@ -312,12 +312,12 @@ class Instrumenter:
             subject_reads = reads_of([node.subject])
             for case in node.cases:
                 case.body = self.block(case.body, scope, qual)
-                names = _pattern_names(case.pattern)
-                reads = (*subject_reads, *[r for r in reads_of([case.guard]) if r not in names])
+                bound = _pattern_names(case.pattern)
+                reads = (*subject_reads, *[r for r in reads_of([case.guard]) if r not in bound])
                 index = self._info(case.pattern, scope, reads=reads,  # type: ignore[arg-type]
-                                   targets=tuple((n, "match") for n in names))
+                                   targets=tuple((n, "match") for n in bound))
                 self.infos[-1].kind = "MatchCase"
-                case.body.insert(0, self._hook(node, index, names))
+                case.body.insert(0, self._hook(node, index, bound))
             return [node]
         if isinstance(node, ast.Return):
             if scope.startswith("<module"):

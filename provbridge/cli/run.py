@@ -78,7 +78,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str], store: str | None = None) -> int:
     """Run the program under capture and return its exit status (SystemExit is re-raised as is)."""
     ns = parse(argv)
-    store_dir = Path(ns.store or store).resolve() if (ns.store or store) else None
+    store_arg: str | None = ns.store or store
+    store_dir = Path(store_arg).resolve() if store_arg else None
     if ns.target and ns.target.endswith(".ipynb"):
         from provbridge.notebook.runner import run_notebook_cli  # type: ignore[import-not-found]
 

@@ -18,7 +18,7 @@ class Execution(NamedTuple):
     name: str
     started_at: float | None
     ended_at: float | None
-    count: int
+    count: int  # type: ignore[assignment]  # the field shadows tuple.count on purpose
     status: str | None
     exec_count: int | None
     cell_id: str | None
@@ -39,7 +39,7 @@ class Version(NamedTuple):
     value: Any
     repr: str | None
     summary_json: str | None
-    count: int
+    count: int  # type: ignore[assignment]  # the field shadows tuple.count on purpose
 
     @property
     def summary(self) -> dict[str, Any]:
