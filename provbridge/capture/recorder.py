@@ -13,10 +13,12 @@ from types import CodeType
 from typing import Any
 
 from provbridge.capture.instrument import AFTER, ENTER, EXIT, RETURN, WALRUS, StmtInfo, instrument
-from provbridge.capture.values import summarize
+from provbridge.capture.values import summarize, summarize_final
 from provbridge.store.writer import TrialWriter
 
 DEFAULT_FOLD = 10  # executions of one statement per activation recorded one by one before folding
+
+ACTIVE: Recorder | None = None  # the recorder of the trial being captured in this process, if any
 FAST_SCALARS = (int, float, bool, type(None))
 
 
@@ -106,6 +108,7 @@ class Recorder:
         self.calls: dict[tuple[int, int], int] = {}  # (calling function, callee) -> calls so far
         self.merged: dict[tuple[int, int], Scope] = {}  # (calling function, callee) -> merged activation
         self.file_versions: dict[tuple[str, str], int] = {}
+        self.sampled: dict[int, tuple[str, str, str, int]] = {}  # versions whose hash was sampled
         self.opaque: dict[int, StmtInfo] = {}  # granularity 0: version id of a user function -> its definition
         b = writer.buffers
         self.b_exec, self.b_ver, self.b_der, self.b_use = b["executions"], b["versions"], b["derivations"], b["usages"]
@@ -180,6 +183,8 @@ class Recorder:
     # -- hooks ---------------------------------------------------------------------------------------
     def install(self) -> None:
         """Make the hooks visible to instrumented code (as builtins)."""
+        global ACTIVE
+        ACTIVE = self
         setattr(builtins, AFTER, self.after)
         setattr(builtins, ENTER, self.enter)
         setattr(builtins, EXIT, self.exit)
@@ -188,6 +193,9 @@ class Recorder:
 
     def uninstall(self) -> None:
         """Turn the hooks into no-ops (instrumented code may still run, e.g. from atexit handlers)."""
+        global ACTIVE
+        if ACTIVE is self:
+            ACTIVE = None
         setattr(builtins, AFTER, _noop)
         setattr(builtins, ENTER, _noop)
         setattr(builtins, EXIT, _noop)
@@ -345,6 +353,8 @@ class Recorder:
             type_name, scalar, text, summary = summarize(value)
             target = s.glob if (s.glob is not None and name in info.global_names) else s
             b_ver.append((tid, vid, name, target.name, kind, eid, type_name, scalar, text, summary, 1))
+            if summary is not None and '"sampled"' in summary:
+                self.sampled[vid] = (name, target.name, kind, eid)
             if reads:
                 b_der.extend([(tid, vid, r) for r in reads if r != vid])
             target.vars[name] = vid
@@ -483,7 +493,7 @@ class Recorder:
             for k, ((name, kind), vid) in enumerate(zip(info.targets, fold.vids)):
                 last = fold.last[k]
                 if s.ns is not None and s.vars.get(name) == vid and name in s.ns:
-                    last = summarize(s.ns[name])
+                    last = summarize_final(s.ns[name])
                 type_name, scalar, text, summary = last if last else ("unknown", None, None, None)
                 self.b_ver.append((tid, vid, name, s.name, kind, fold.eid, type_name, scalar, text, summary,
                                    fold.count))
@@ -501,6 +511,16 @@ class Recorder:
         if s.index >= 0:  # a call; a caller's statement may still re-parent it when it links
             self.b_exec.append(self._call_row(s, s.parent.act if s.parent else None))
 
+    def _rehash_final(self, scope: Scope) -> None:
+        """Summarize again, hashing in full, the final values whose hash was sampled while recording."""
+        ns = scope.ns or {}
+        for name, vid in scope.vars.items():
+            row = self.sampled.get(vid)
+            if row is None or name not in ns or row[0] != name:
+                continue
+            type_name, scalar, text, summary = summarize_final(ns[name])
+            self.b_ver.append((self.tid, vid, name, row[1], row[2], row[3], type_name, scalar, text, summary, 1))
+
     def _feed_writers(self, s: Scope, eid: int, reads: list[int]) -> None:
         from provbridge.capture.files import feed_writers
 
@@ -512,6 +532,8 @@ class Recorder:
         for scope in reversed(self.scopes):
             try:
                 self._finish_scope(scope, status)
+                if scope.ns is not None:
+                    self._rehash_final(scope)
                 if scope.index < 0:  # module scope: close its execution row
                     self.b_exec.append((self.tid, scope.act, scope.parent.act if scope.parent else None,
                                         "module", None, scope.code_id, scope.label, scope.started, time.time(),

@@ -15,7 +15,7 @@ Rules this module keeps, because it runs inside the user's program:
   ``type(value).__module__`` and the already imported module in ``sys.modules``.
 * Size and time are bounded. Hashing policy:
 
-  - numpy arrays, torch tensors: when ``nbytes <= FULL_HASH_LIMIT`` (8 MiB) ``sha256`` is the digest of
+  - numpy arrays, torch tensors: when ``nbytes <= FULL_HASH_LIMIT`` (1 MiB; FINAL_HASH_LIMIT, 256 MiB, for final values) ``sha256`` is the digest of
     the raw C-order buffer (``hash_kind = "full"``) and ``stats`` are computed on the whole array. Above
     the limit nothing is copied but a sample of about ``SAMPLE_BYTES`` (1 MiB; at most
     ``SAMPLE_MAX_ITEMS`` elements) made of the head, the tail and ``SAMPLE_BLOCKS`` evenly strided
@@ -59,8 +59,13 @@ PREVIEW_ITEMS = 5
 """Number of items in a ``preview``."""
 SCALAR_STR_LIMIT = 200
 """Strings up to this length are stored exactly as the scalar value."""
-FULL_HASH_LIMIT = 8 * 1024 * 1024
-"""Arrays/frames up to this many bytes are hashed (and their stats computed) in full."""
+FULL_HASH_LIMIT = 1024 * 1024
+"""Arrays/frames up to this many bytes are hashed (and their stats computed) in full while recording.
+Larger ones are sampled on every binding (a few ms at most), and the final top-level values of a trial
+are hashed again in full up to FINAL_HASH_LIMIT (see :func:`summarize_final`), so comparisons of
+trials' results are exact while the recording stays cheap."""
+FINAL_HASH_LIMIT = 256 * 1024 * 1024
+"""Limit of full hashing for final values (:func:`summarize_final`)."""
 SAMPLE_BYTES = 1024 * 1024
 """Size of the fixed sample hashed for larger arrays/frames/texts."""
 SAMPLE_MAX_ITEMS = 1024 * 1024
@@ -148,6 +153,18 @@ def summarize(value: object) -> Summary:
     except BaseException:
         tn = _safe_type_name(t)
         return (tn, None, f"<{tn}>", None)
+
+
+def summarize_final(value: object) -> Summary:
+    """Like :func:`summarize`, but hashing objects up to FINAL_HASH_LIMIT in full; for the final values
+    of a trial, summarized once when the run ends."""
+    global FULL_HASH_LIMIT
+    saved = FULL_HASH_LIMIT
+    FULL_HASH_LIMIT = max(saved, FINAL_HASH_LIMIT)
+    try:
+        return summarize(value)
+    finally:
+        FULL_HASH_LIMIT = saved
 
 
 def type_name(value: object) -> str:

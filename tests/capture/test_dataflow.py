@@ -256,3 +256,23 @@ def test_user_modules_are_instrumented_at_level_one_only(project: Project) -> No
     assert modules == ["__main__", "helpers"]
     level0 = project.capture(src)
     assert level0.executions("call") == [] and [e.name for e in level0.executions("module")] == ["__main__"]
+
+
+def test_large_values_sampled_while_recording_and_final_values_hashed_in_full(project: Project) -> None:
+    np = pytest.importorskip("numpy")
+    src = """
+    import numpy as np
+    big = np.arange(500_000, dtype=np.float64)
+    doubled = big * 2
+    big = big + 1
+    for k in range(30):
+        acc = doubled + k
+    """
+    trial = project.capture(src)
+    first, last = trial.versions("big")
+    assert first.summary["hash_kind"] == "sampled" and first.summary["shape"] == [500_000]
+    assert last.summary["hash_kind"] == "full"
+    assert last.summary["sha256"] == __import__("hashlib").sha256((np.arange(500_000.0) + 1).tobytes()).hexdigest()
+    folded = trial.latest("acc")
+    assert folded.count == 20 and folded.summary["hash_kind"] == "full"
+    assert folded.summary["stats"]["max"] == 2 * 499_999 + 29
