@@ -15,7 +15,8 @@ Rules this module keeps, because it runs inside the user's program:
   ``type(value).__module__`` and the already imported module in ``sys.modules``.
 * Size and time are bounded. Hashing policy:
 
-  - numpy arrays, torch tensors: when ``nbytes <= FULL_HASH_LIMIT`` (1 MiB; FINAL_HASH_LIMIT, 256 MiB, for final values) ``sha256`` is the digest of
+  - numpy arrays, torch tensors: when ``nbytes <= FULL_HASH_LIMIT`` (1 MiB while recording; 256 MiB,
+    FINAL_HASH_LIMIT, for the final values of a run) ``sha256`` is the digest of
     the raw C-order buffer (``hash_kind = "full"``) and ``stats`` are computed on the whole array. Above
     the limit nothing is copied but a sample of about ``SAMPLE_BYTES`` (1 MiB; at most
     ``SAMPLE_MAX_ITEMS`` elements) made of the head, the tail and ``SAMPLE_BLOCKS`` evenly strided
