@@ -6,6 +6,7 @@ import builtins
 import hashlib
 import io
 import os
+import pathlib
 import threading
 import time
 import weakref
@@ -124,6 +125,9 @@ class FileHooks:
         io.open = open
         os.open = os_open
         builtins.__import__ = import_
+        accessor = getattr(pathlib, "_NormalAccessor", None)  # Python 3.10's pathlib bound io.open early
+        if accessor is not None and accessor.__dict__.get("open") is _ORIGINAL_OPEN:
+            accessor.open = staticmethod(open)
         self.active = True
 
     def uninstall(self) -> None:
@@ -131,6 +135,9 @@ class FileHooks:
         io.open = _ORIGINAL_OPEN
         os.open = _ORIGINAL_OS_OPEN
         builtins.__import__ = _ORIGINAL_IMPORT
+        accessor = getattr(pathlib, "_NormalAccessor", None)
+        if accessor is not None and "open" in accessor.__dict__ and accessor.__dict__["open"] is not _ORIGINAL_OPEN:
+            accessor.open = _ORIGINAL_OPEN
         self.active = False
 
     def _before(self, file: Any, mode: str) -> tuple[str, str | None, int | None] | None:
