@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import HERE, interleave, machine  # noqa: E402
+from harness import HERE, interleave, machine
 
 WORKLOADS = {
     "cpu": ("cpu.py", (0, 1)),

@@ -252,6 +252,26 @@ class Trial:
             (result[table],) = self.conn.execute(sql, (self.id,)).fetchone()
         return result
 
+    # -- W3C PROV ----------------------------------------------------------------------------------
+    def export(self, target: Any = None, fmt: str | None = None, *, base: str | None = None) -> Any:
+        """Write this trial as W3C PROV to a path, a stream or stdout; the format comes from ``fmt`` or
+        the file extension (json, jsonld, ttl, trig, nq, nt, xml, provn). See provbridge.export."""
+        from provbridge.export import export
+
+        return export(self, target, fmt, base=base)
+
+    def to_prov(self, *, base: str | None = None) -> Any:
+        """This trial as a ``prov.model.ProvDocument`` (one bundle)."""
+        from provbridge.export import to_prov
+
+        return to_prov(self, base=base)
+
+    def to_rdf(self, *, base: str | None = None) -> Any:
+        """This trial's PROV-O graph as an ``rdflib.Dataset`` (one named graph)."""
+        from provbridge.export import to_rdf
+
+        return to_rdf(self, base=base)
+
     # -- dependencies ------------------------------------------------------------------------------
     def _resolve_versions(self, target: str | int, all_versions: bool) -> list[int]:
         if isinstance(target, int):

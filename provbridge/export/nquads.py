@@ -1,0 +1,12 @@
+"""N-Quads export: one named graph per trial, written line by line."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from provbridge.export.rdfwrite import write_nquads
+from provbridge.translate import Translation
+
+
+def write(translation: Translation, out: BinaryIO) -> None:
+    write_nquads(translation, out, graphs=True)

@@ -1,0 +1,12 @@
+"""PROV-XML export, serialized by the ``prov`` package from :func:`provbridge.export.provdoc.to_document`."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from provbridge.export.provdoc import write_xml
+from provbridge.translate import Translation
+
+
+def write(translation: Translation, out: BinaryIO) -> None:
+    write_xml(translation, out)
