@@ -6,29 +6,16 @@ from __future__ import annotations
 import io
 import json
 import warnings
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from provbridge.errors import FormatError, ProvbridgeError
 from provbridge.export.registry import Format, find_format
+from provbridge.schemas import schema_file
 
 RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld"}
 PROV_READ_FORMATS = {"json": "json", "xml": "xml", "provn": "provn"}
 MAX_PROBLEMS = 200
-
-
-def schema_file(name: str) -> Path:
-    """A file of the repository's ``schemas/`` folder (or of the installed package's resources)."""
-    candidates = [Path(__file__).resolve().parents[2] / "schemas" / name]
-    try:
-        candidates.append(Path(str(resources.files("provbridge").joinpath("resources", name))))
-    except (ModuleNotFoundError, TypeError):
-        pass
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise ProvbridgeError(f"cannot find {name} (looked in {', '.join(str(c.parent) for c in candidates)})")
 
 
 def prov_xsd() -> Path:

@@ -17,8 +17,10 @@ MIGRATIONS: dict[int, str] = {}
 
 
 def schema_sql() -> str:
-    """The DDL of the current schema (also written out as ``schemas/store.sql``)."""
-    return (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
+    """The DDL of the current schema: ``schemas/store.sql``."""
+    from provbridge.schemas import schema_file
+
+    return schema_file("store.sql").read_text(encoding="utf-8")
 
 
 def find_store_dir(start: str | os.PathLike[str] | None = None) -> Path:

@@ -19,8 +19,9 @@ from tests.conftest import Project
 
 
 def test_schema_file_is_written_out() -> None:
-    """schemas/store.sql is the package's schema, kept in sync."""
+    """The store's schema is schemas/store.sql, and a fresh data file is built from it."""
     assert (Path(__file__).parents[2] / "schemas" / "store.sql").read_text() == schema_sql()
+    assert "CREATE TABLE IF NOT EXISTS versions" in schema_sql()
 
 
 def test_trial_references(project: Project) -> None:
