@@ -15,9 +15,16 @@ _LAZY: dict[str, str] = {
     "Store": "provbridge.store.store",
     "Trial": "provbridge.store.store",
     "ProvbridgeError": "provbridge.errors",
+    "tag": "provbridge.notebook.api",
+    "tag_cell": "provbridge.notebook.api",
+    "tag_trial": "provbridge.notebook.api",
+    "name_trial": "provbridge.notebook.api",
+    "new_trial": "provbridge.notebook.api",
+    "current_trial": "provbridge.notebook.api",
 }
 
-__all__ = ["Store", "Trial", "__version__", "open_store"]
+__all__ = ["Store", "Trial", "__version__", "current_trial", "name_trial", "new_trial", "open_store", "tag",
+           "tag_cell", "tag_trial"]
 
 
 def __getattr__(name: str) -> Any:
@@ -29,3 +36,17 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext provbridge``: record this IPython session (each cell) as a notebook trial."""
+    from provbridge.notebook.extension import load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: object) -> None:
+    """``%unload_ext provbridge``: stop recording and finish the trial."""
+    from provbridge.notebook.extension import unload
+
+    unload(ipython)

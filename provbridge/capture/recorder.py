@@ -116,6 +116,8 @@ class Recorder:
         self.root = self.new_module_scope("<module>", kind="module", name="__main__")
         self.module_scopes[""] = self.root
         self.session_act = self.root.act
+        self._session: tuple[int | None, str, float] = (None, self.root.label, self.root.started)
+        self._cell: tuple[int | None, str | None] = (None, None)
         self.dummy = Scope(0, "<disabled>", None, None)
         self.dummy.param_deps = set()
 
@@ -129,9 +131,14 @@ class Recorder:
         code = compile(tree, filename, "exec", dont_inherit=True)
         sha = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
         code_id = self.writer.code_id(sha, kind, path if path is not None else filename, source)
+        self.register(infos, code_id)
+        return code, code_id
+
+    def register(self, infos: list[StmtInfo], code_id: int) -> None:
+        """Adopt the statements of an instrumented code component (their hook indexes start at
+        ``len(self.infos)``), storing them once in the statements table."""
         self.stmt_ids.extend(self.writer.statement_ids(code_id, [i.row() for i in infos]))
         self.infos.extend(infos)
-        return code, code_id
 
     def new_module_scope(self, label: str, *, kind: str = "module", name: str = "",
                          parent: Scope | None = None, code_id: int | None = None,
@@ -154,6 +161,7 @@ class Recorder:
         root = self.root
         if root.folds or root.pending or root.writers:
             self._finish_scope(root, "ok")
+        self._session = (root.code_id, root.label, root.started)
         root.act = next(self.ids)
         root.started = time.time()
         root.code_id = code_id
@@ -173,10 +181,11 @@ class Recorder:
         try:
             self._finish_scope(root, status)
             root.folds = {}
-            exec_count, cell_id = getattr(self, "_cell", (None, None))
+            exec_count, cell_id = self._cell
             self.b_exec.append((self.tid, root.act, self.session_act, "cell", None, root.code_id, root.label,
                                 root.started, time.time(), 1, status, exec_count, cell_id))
             root.act = self.session_act
+            root.code_id, root.label, root.started = self._session  # the session's own activation
         except Exception as exc:  # pragma: no cover - defensive
             self._fail(exc)
 

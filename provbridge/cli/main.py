@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("provbridge.cli.run", "run a script, module or notebook and record it as a trial"),
     "trials": ("provbridge.cli.trials", "list the recorded trials"),
     "show": ("provbridge.cli.show", "show one trial: environment, files and dataflow"),
+    "kernel": ("provbridge.cli.kernel", "install or remove the Python 3 (provbridge) Jupyter kernel"),
     "export": ("provbridge.cli.export", "export trials as W3C PROV (json, jsonld, ttl, trig, nq, nt, xml, provn)"),
     "validate": ("provbridge.cli.validate", "check a PROV document: parse, schema and shapes"),
 }
