@@ -19,6 +19,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kernel": ("provbridge.cli.kernel", "install or remove the Python 3 (provbridge) Jupyter kernel"),
     "export": ("provbridge.cli.export", "export trials as W3C PROV (json, jsonld, ttl, trig, nq, nt, xml, provn)"),
     "validate": ("provbridge.cli.validate", "check a PROV document: parse, schema and shapes"),
+    "dot": ("provbridge.cli.dot", "draw a trial, a variable's dependencies or two trials' differences with Graphviz"),
+    "diff": ("provbridge.cli.diff", "compare two trials: parameters, metrics, values, code, operations, files"),
+    "values": ("provbridge.cli.values", "a variable's final value in every trial"),
+    "plot": ("provbridge.cli.plot", "plot a variable across trials into an image file"),
+    "verify": ("provbridge.cli.verify", "re-hash the files a trial read or wrote; exit 1 if any changed"),
+    "artifacts": ("provbridge.cli.artifact", "list the artifacts saved with provbridge.save_artifact"),
+    "rename": ("provbridge.cli.rename", "name a trial"),
+    "note": ("provbridge.cli.note", "annotate a trial"),
+    "tag": ("provbridge.cli.tag", "tag a trial (a tags.NAME column of `provbridge trials`)"),
+    "delete": ("provbridge.cli.delete", "delete trials with their orphaned code and artifact objects"),
+    "deps": ("provbridge.cli.deps", "backward dependencies of a variable: what produced its value"),
+    "impact": ("provbridge.cli.impact", "forward impact of a variable or file: what was derived from it"),
+    "query": ("provbridge.cli.query", "run a SPARQL query over trials (file, packaged query or -e TEXT)"),
 }
 
 

@@ -1,8 +1,10 @@
-"""``provbridge trials``: list the recorded trials."""
+"""``provbridge trials``: list the recorded trials with their tagged parameters, metrics and tags."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import sys
 from typing import Any
 
 import orjson
@@ -10,9 +12,15 @@ import orjson
 from provbridge.cli.table import format_table
 from provbridge.store.store import Trial, open_store
 
+EXTRA_PREFIXES = ("params.", "metrics.", "tags.")
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="one JSON object per trial, in a list")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="one JSON object per trial, in a list")
+    out.add_argument("--csv", action="store_true", help="comma-separated values with a header row")
+    parser.add_argument("--only-changed", action="store_true",
+                        help="keep only the columns whose values differ between trials (plus number and name)")
 
 
 def trial_summary(trial: Trial) -> dict[str, Any]:
@@ -37,27 +45,49 @@ def trial_summary(trial: Trial) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from provbridge.manage.table import trial_records
+
     with open_store(args.store) as store:
-        summaries = [trial_summary(t) for t in store.trials()]
+        records = trial_records(store, only_changed=args.only_changed)
     if args.json:
-        print(orjson.dumps(summaries, option=orjson.OPT_INDENT_2).decode())
+        print(orjson.dumps(records, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY, default=str).decode())
         return 0
-    if not summaries:
+    if args.csv:
+        keys = list(records[0]) if records else ["number", "id", "name", "main", "status"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        return 0
+    if not records:
         print("no trials yet: run `provbridge run SCRIPT`")
         return 0
-    rows = [
-        (s["number"], s["id"][:8], s["name"] or "", _short(s["main"]), s["status"],
-         (s["started_at"] or "")[:19].replace("T", " "),
-         f"{s['duration']:.2f}s" if s["duration"] is not None else "", s["executions"], s["versions"],
-         s["file_accesses"])
-        for s in summaries
-    ]
-    print(format_table(["#", "id", "name", "script", "status", "started (UTC)", "duration", "executions",
-                        "versions", "files"], rows))
+    print(_table(records, args.only_changed))
     return 0
 
 
-def _short(path: str | None) -> str:
-    if not path:
-        return ""
-    return path.rsplit("/", 1)[-1]
+def _table(records: list[dict[str, Any]], only_changed: bool) -> str:
+    """The terminal table: identity, status, timing and counts, then the tagged columns."""
+    base = [("#", "number"), ("id", "id"), ("name", "name"), ("script", "main"), ("status", "status"),
+            ("started (UTC)", "started_at"), ("duration", "duration"), ("executions", "executions"),
+            ("versions", "versions"), ("files", "file_accesses")]
+    present = set(records[0])
+    columns = [(h, k) for h, k in base if k in present]
+    columns += [(k, k) for k in records[0] if k.startswith(EXTRA_PREFIXES)]
+    if only_changed:
+        columns += [(k, k) for k in records[0] if k not in {c[1] for c in columns}]
+    rows = [[_cell(key, r.get(key)) for _, key in columns] for r in records]
+    return format_table([h for h, _ in columns], rows)
+
+
+def _cell(key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if key == "id":
+        return str(value)[:8]
+    if key == "main":
+        return str(value).rsplit("/", 1)[-1]
+    if key == "started_at":
+        return str(value)[:19].replace("T", " ")
+    if key == "duration":
+        return f"{value:.2f}s"
+    return value

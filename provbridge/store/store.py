@@ -109,6 +109,12 @@ class Store:
         row = self.conn.execute(f"SELECT {TRIAL_COLUMNS} FROM trials WHERE id = ?", (tid,)).fetchone()
         return Trial(self, row)
 
+    def sparql(self, query: str, trials: Any = None, **options: Any) -> Any:
+        """Run a SPARQL query over some trials (default: all); see provbridge.query.sparql."""
+        from provbridge.query import sparql
+
+        return sparql(self, query, trials=trials, **options)
+
     def code(self, code_id: int) -> Code:
         """A code component (script, module or cell source) by id."""
         row = self.conn.execute("SELECT id, sha256, kind, path, source FROM code WHERE id = ?", (code_id,)).fetchone()
@@ -271,6 +277,24 @@ class Trial:
         from provbridge.export import to_rdf
 
         return to_rdf(self, base=base)
+
+    def deps(self, target: str | int, *, granularity: int = 1, all_versions: bool = False, raw: bool = False) -> Any:
+        """Backward dependencies of a variable, NAME@N or version N, via SPARQL; see provbridge.query.deps."""
+        from provbridge.query import deps
+
+        return deps(target, trial=self, granularity=granularity, all_versions=all_versions, raw=raw)
+
+    def impact(self, target: str, *, granularity: int = 1, raw: bool = False) -> Any:
+        """Forward impact of a variable or file, via SPARQL; see provbridge.query.impact."""
+        from provbridge.query import impact
+
+        return impact(target, trial=self, granularity=granularity, raw=raw)
+
+    def graph(self, var: str | None = None, granularity: int = 0, diff: Any = None, **options: Any) -> Any:
+        """A Graphviz diagram (pydot.Dot with _repr_svg_) of the trial, a variable's dependencies or a diff."""
+        from provbridge.render import graph
+
+        return graph(self, var, granularity, diff, **options)
 
     # -- dependencies ------------------------------------------------------------------------------
     def _resolve_versions(self, target: str | int, all_versions: bool) -> list[int]:

@@ -1,0 +1,580 @@
+"""provbridge benchmark: one entry point, everything measured side by side in one run.
+
+Capture: plain Python, provbridge at granularity 0 and 1, and noWorkflow (default and coarsest settings,
+installed from PyPI into its own virtual environment under ~/.cache/provbridge-bench) on the same
+workloads, run interleaved (A B C A B C ...) and repeated; medians, min-max, ratio to plain, peak RSS and
+data-file size. Then export timings next to their floors (bench_export.py) and query timings next to
+theirs (bench_query.py, when it exists). Targets are those of DESIGN.md §7.
+
+    python benchmarks/run.py --quick                    # CI smoke check, < 3 min, no noWorkflow
+    python benchmarks/run.py --quick --with-noworkflow  # the same with noWorkflow (short timeouts)
+    python benchmarks/run.py --full                     # real figures; writes benchmarks/RESULTS.md
+
+--quick exits 1 only on gross regressions (level 0 above 2x plain on cpu/numpy, level 1 above 30x on the
+loop, start-up above 1 s, an export above 10x its floor, a provbridge run that fails); --full reports
+every target as met or missed and by how much.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import importlib.util
+import json
+import os
+import platform
+import shlex
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import HERE, OK, Command, RunResult, Sample, interleave, machine
+from noworkflow_env import DEFAULT_CACHE, NoWorkflow, ensure_noworkflow
+
+RESULTS = HERE / "RESULTS.md"
+NOTES_HEADING = "## Notes"
+
+# name -> (script in workloads/, what it does)
+WORKLOADS: dict[str, tuple[str, str]] = {
+    "cpu": ("cpu.py", "pure-Python CPU-bound: recursive fib, a sieve, dict/string work"),
+    "loop200k": ("loop.py", "200k iterations calling f, which calls g twice (at scale 1)"),
+    "numpy": ("numpy_work.py", "numpy matrix products and element-wise math"),
+    "sklearn": ("sklearn_exp.py", "pandas + scikit-learn on load_diabetes: features, CV, Ridge grid, forest"),
+    "trivial": ("trivial.py", "x = 1; print(x): fixed start-up cost"),
+}
+NEEDS = {"numpy": ("numpy",), "sklearn": ("numpy", "pandas", "sklearn")}  # imports a workload needs
+SCALES = {"quick": {"cpu": 0.5, "loop200k": 0.25, "numpy": 0.6, "sklearn": 0.2, "trivial": 1.0},
+          "full": {"cpu": 1.0, "loop200k": 1.0, "numpy": 1.0, "sklearn": 1.0, "trivial": 1.0}}
+NOWF_COARSE = ["-d", "1", "-e", "none", "-cg"]  # depth 1, no values, activation-level only
+# Same BLAS threading for every system: 2 shared cores make multi-threaded BLAS timings pure noise.
+THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+# Gross-regression guards (exit 1): far outside the targets, never triggered by noise alone.
+GROSS_LEVEL0 = 2.0
+GROSS_LOOP_LEVEL1 = 30.0
+GROSS_STARTUP_S = 1.0
+GROSS_EXPORT = 10.0
+
+# DESIGN.md §7 targets
+T_LEVEL0 = 1.15
+T_LOOP_LEVEL1 = 10.0
+T_VS_NOWF = 100.0
+T_STORE_VS_NOWF = 50.0
+T_LOOP_STORE_MB = 50.0
+T_STARTUP_S = 0.3
+T_EXPORT = 3.0
+T_QUERY_S = 1.0
+T_QUERY_VS_RDFLIB = 10.0
+
+
+@dataclass
+class Check:
+    """One target or guard: what, the bound, the measured figure, and whether it holds (None: unknown)."""
+
+    name: str
+    target: str
+    measured: str
+    met: bool | None
+    gross: bool = False  # a failed gross-regression guard
+
+
+@dataclass
+class Report:
+    """Everything one run measured, for the console and RESULTS.md."""
+
+    header: list[str] = field(default_factory=list)
+    sections: list[tuple[str, list[str]]] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    results_path: Path | None = None  # written after every section, marked incomplete until the end
+
+    def section(self, title: str, lines: list[str]) -> None:
+        """Add a section and print it at once (a long run shows its progress)."""
+        self.sections.append((title, lines))
+        print(f"\n## {title}\n", flush=True)
+        print("\n".join(lines), flush=True)
+        if self.results_path:
+            write_results(self, self.results_path, complete=False)
+
+
+def table(headers: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    """A Markdown pipe table, padded so it also reads as plain text; the first ``left`` columns are text."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) if i < left else c.rjust(w)
+                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+
+    sep = "|" + "|".join("-" * (w + 2) if i < left else "-" * (w + 1) + ":" for i, w in enumerate(widths)) + "|"
+    return [line(headers), sep, *(line(r) for r in rows)]
+
+
+def version(name: str) -> str:
+    """Installed version of a distribution, or 'missing'."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def loadavg() -> str:
+    """The 1/5/15-minute load averages."""
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+# ---------------------------------------------------------------------------------------------- capture
+
+
+def capture_commands(workload: str, scale: float, nowf: NoWorkflow | None, args: argparse.Namespace
+                     ) -> dict[str, Command]:
+    """The systems to compare on one workload, in interleaving order."""
+    script = WORKLOADS[workload][0]
+    nowf_timeout = args.nowf_timeouts.get(workload, args.nowf_timeout)
+    py = sys.executable
+    arg = f"{scale:g}"
+    commands = {"plain": Command([py, script, arg], timeout=args.timeout)}
+    for level in (0, 1):
+        commands[f"provbridge L{level}"] = Command(
+            [py, "-m", "provbridge", "run", "-q", "--granularity", str(level), script, arg], timeout=args.timeout)
+    if nowf:
+        mem = int(args.nowf_mem_gb * 2**30) if args.nowf_mem_gb else None
+        commands["noWorkflow default"] = Command([str(nowf.now), "run", script, arg], repeat=args.nowf_repeat,
+                                                 timeout=nowf_timeout, mem_limit=mem)
+        commands["noWorkflow coarse"] = Command([str(nowf.now), "run", *NOWF_COARSE, script, arg],
+                                                repeat=args.nowf_repeat, timeout=nowf_timeout, mem_limit=mem)
+    return commands
+
+
+def progress(workload: str) -> Callable[[str, int, RunResult], None]:
+    """A one-line-per-run progress printer (stderr)."""
+    def show(system: str, round_: int, result: RunResult) -> None:
+        what = f"{result.seconds:.2f}s" if result.status == OK else result.status
+        print(f"  [{workload} #{round_ + 1}] {system}: {what}", file=sys.stderr, flush=True)
+    return show
+
+
+def fmt_time(sample: Sample) -> tuple[str, str]:
+    """Median and min-max cells (or the timeout / failure)."""
+    if sample.ok:
+        return f"{sample.median:.3f}", sample.spread()
+    if sample.timeouts:
+        return f"> {max(sample.timeouts):.0f}", "timeout"
+    return "failed", ""
+
+
+def ratio_cell(sample: Sample, base: float) -> str:
+    """Ratio to plain, or its lower bound after a timeout."""
+    if sample.ok:
+        return f"{sample.median / base:.2f}x"
+    if sample.timeouts:
+        return f"> {max(sample.timeouts) / base:.0f}x"
+    return "-"
+
+
+def run_capture(report: Report, args: argparse.Namespace, nowf: NoWorkflow | None, mode: str) -> None:
+    """The capture table: every workload, every system, interleaved."""
+    headers = ["workload", "scale", "system", "median s", "min-max s", "n", "x plain", "peak RSS MB", "data MB"]
+    rows: list[list[str]] = []
+    results: dict[str, dict[str, Sample]] = {}
+    scales = dict(SCALES[mode])
+    for item in args.size or []:
+        name, _, value = item.partition("=")
+        scales[name] = float(value)
+    print("\n## Capture (running; per-run progress on stderr)", flush=True)
+    for name in WORKLOADS:
+        if args.only and name not in args.only:
+            continue
+        missing = [m for m in NEEDS.get(name, ()) if importlib.util.find_spec(m) is None]
+        if missing:
+            print(f"# {name} skipped: {', '.join(missing)} not installed", flush=True)
+            rows.append([name, "-", f"skipped: {', '.join(missing)} not installed", *[""] * 6])
+            continue
+        scale = scales[name]
+        commands = capture_commands(name, scale, nowf, args)
+        samples = interleave(commands, args.repeat, HERE / "workloads", THREAD_ENV, progress(name))
+        results[name] = samples
+        if nowf and name == "loop200k" and samples["noWorkflow default"].timeouts and args.nowf_fallback_scale:
+            # The full loop did not finish under noWorkflow in time: also measure it directly at a reduced
+            # iteration count (same systems), reported as such next to the timeout.
+            small = args.nowf_fallback_scale * scale
+            fb = interleave(capture_commands(name, small, nowf, args), 1, HERE / "workloads", THREAD_ENV,
+                            progress(f"{name}@{small:g}"))
+            results[f"{name}@{small:g}"] = fb
+            scales[f"{name}@{small:g}"] = small
+        for key, smp in results.items():
+            if key != name and not key.startswith(f"{name}@"):
+                continue
+            base = smp["plain"].median if smp["plain"].ok else float("nan")
+            for system, sample in smp.items():
+                median, spread = fmt_time(sample)
+                ratio = ratio_cell(sample, base)
+                if name == "trivial" and system != "plain" and sample.ok:
+                    ratio += f" (+{sample.median - base:.3f} s)"
+                rows.append([key, f"{scales[key]:g}", system, median, spread,
+                             str(len(sample.seconds) + len(sample.timeouts)), ratio,
+                             f"{sample.peak_rss_mb:.0f}", f"{sample.store_mb:.2f}" if system != "plain" else "-"])
+                for err in sample.errors[:1]:
+                    print(f"  ! {key} {system}: {err[:600]}", file=sys.stderr)
+    lines = table(headers, rows, left=3)
+    lines += ["", "Wall time from process start to exit (interpreter start-up and imports included), median of "
+              "the completed runs; n = runs; data MB = provbridge's .provbridge/provbridge.db* or everything "
+              "under noWorkflow's .noworkflow/ (db.sqlite + content/). noWorkflow coarse = `now run "
+              + " ".join(NOWF_COARSE) + "`. A timeout is shown as '> N s' and the ratio as a lower bound; "
+              f"BLAS threads are set to 1 for every system ({', '.join(THREAD_ENV)})."]
+    report.section("Capture", lines)
+    report.data["capture"] = {k: {s: vars(v) for s, v in smp.items()} for k, smp in results.items()}
+    capture_checks(report, results, scales)
+
+
+def capture_checks(report: Report, results: dict[str, dict[str, Sample]], scales: dict[str, float]) -> None:
+    """Targets and gross-regression guards from the capture table."""
+    loop = f"loop of {int(200_000 * scales['loop200k']):,}"
+    def med(workload: str, system: str) -> float | None:
+        smp = results.get(workload, {}).get(system)
+        return smp.median if smp and smp.ok else None
+
+    for workload in ("cpu", "numpy"):
+        plain, l0 = med(workload, "plain"), med(workload, "provbridge L0")
+        if plain and l0:
+            r = l0 / plain
+            report.checks.append(Check(f"capture level 0, {workload}", f"<= {T_LEVEL0}x plain", f"{r:.2f}x",
+                                       r <= T_LEVEL0, gross=r > GROSS_LEVEL0))
+    plain, l1 = med("loop200k", "plain"), med("loop200k", "provbridge L1")
+    if plain and l1:
+        r = l1 / plain
+        report.checks.append(Check(f"capture level 1, {loop}", f"<= {T_LOOP_LEVEL1:g}x plain", f"{r:.2f}x",
+                                   r <= T_LOOP_LEVEL1, gross=r > GROSS_LOOP_LEVEL1))
+        smp = results["loop200k"]
+        store = smp["provbridge L1"].store_mb
+        report.checks.append(Check("level 1 loop data file", f"< {T_LOOP_STORE_MB:g} MB", f"{store:.2f} MB",
+                                   store < T_LOOP_STORE_MB))
+        rss, prss = smp["provbridge L1"].peak_rss_mb, smp["plain"].peak_rss_mb
+        report.checks.append(Check("level 1 loop peak RSS", "< 2x plain + 200 MB",
+                                   f"{rss:.0f} MB (plain {prss:.0f} MB)", rss < 2 * prss + 200))
+        nowf = smp.get("noWorkflow default")
+        if nowf is not None:
+            if nowf.ok:
+                r = nowf.median / l1
+                report.checks.append(Check(f"noWorkflow default / provbridge L1, {loop}",
+                                           f">= {T_VS_NOWF:g}x", f"{r:.0f}x", r >= T_VS_NOWF))
+                sr = nowf.store_mb / max(smp["provbridge L1"].store_mb, 1e-9)
+                report.checks.append(Check(f"noWorkflow default / provbridge L1 data file, {loop}",
+                                           f">= {T_STORE_VS_NOWF:g}x", f"{sr:.0f}x ({nowf.store_mb:.0f} MB)",
+                                           sr >= T_STORE_VS_NOWF))
+            elif nowf.timeouts:
+                r = max(nowf.timeouts) / l1
+                report.checks.append(Check(f"noWorkflow default / provbridge L1, {loop}", f">= {T_VS_NOWF:g}x",
+                                           f"> {r:.0f}x (noWorkflow timed out)", r >= T_VS_NOWF or None))
+                fb = next((v for k, v in results.items() if k.startswith("loop200k@")), None)
+                if fb and fb["noWorkflow default"].ok:
+                    sr = fb["noWorkflow default"].store_mb / max(smp["provbridge L1"].store_mb, 1e-9)
+                    report.checks.append(Check(
+                        f"noWorkflow default / provbridge L1 data file, {loop}", f">= {T_STORE_VS_NOWF:g}x",
+                        f"> {sr:.0f}x (noWorkflow at reduced size vs provbridge at full size)",
+                        sr >= T_STORE_VS_NOWF or None))
+            else:
+                report.checks.append(Check(f"noWorkflow default / provbridge L1, {loop}", f">= {T_VS_NOWF:g}x",
+                                           "noWorkflow failed", None))
+    plain, l0 = med("trivial", "plain"), med("trivial", "provbridge L0")
+    if plain and l0:
+        over = l0 - plain
+        report.checks.append(Check("start-up overhead (trivial script, L0)", f"<= {T_STARTUP_S} s",
+                                   f"{over:.3f} s", over <= T_STARTUP_S, gross=over > GROSS_STARTUP_S))
+    for workload, smp in results.items():
+        for system in ("plain", "provbridge L0", "provbridge L1"):
+            if system in smp and not smp[system].ok:
+                report.checks.append(Check(f"{system} runs {workload}", "completes", "failed/timeout", False,
+                                           gross=True))
+
+
+# ----------------------------------------------------------------------------------------------- export
+
+
+def run_export(report: Report, sizes: list[int], formats: list[str], repeat: int) -> None:
+    """Export timings (median of ``repeat``) and peak traced memory next to the floors, via bench_export."""
+    import bench_export as be
+
+    from provbridge.export import export
+    from provbridge.store.store import open_store
+
+    headers = ["records", "format", "median s", "min-max s", "x floor", "peak MiB", "MB out"]
+    rows: list[list[str]] = []
+    data = []
+    with tempfile.TemporaryDirectory(prefix="pb-bench-export-") as tmp:
+        root = Path(tmp)
+        for size in sizes:
+            store_dir = root / f"s{size}" / ".provbridge"
+            store_dir.mkdir(parents=True)
+            steps = max(1, size // be.RECORDS_PER_STEP)
+            be.build_trial(store_dir, steps)
+            store = open_store(store_dir)
+            trial = store.trials()[0]
+            ns = f"https://w3id.org/provbridge/trial/{trial.uuid}/"
+            prefix = "t" + trial.uuid.replace("-", "")[:8] + ":"
+            conn, tid = store.conn, trial.id
+            jobs: list[tuple[str, Path, Callable[[], object]]] = [
+                ("floor: orjson", root / "floor.json", partial(be.floor_json, conn, tid, root / "floor.json", prefix)),
+                ("floor: N-Quads lines", root / "floor.nq",
+                 partial(be.floor_nquads, conn, tid, root / "floor.nq", ns)),
+            ]
+            jobs += [(fmt, root / f"out.{fmt}", partial(export, trial, root / f"out.{fmt}", fmt)) for fmt in formats]
+            timings: dict[str, list[float]] = {name: [] for name, _, _ in jobs}
+            for _ in range(repeat):  # interleaved: floor, floor, formats, floor, floor, formats ...
+                for name, _, func in jobs:
+                    timings[name].append(be.measure(func, False)[0])
+            floors = {"json": min(timings["floor: orjson"]), "nq": min(timings["floor: N-Quads lines"])}
+            for name, out, func in jobs:
+                times = sorted(timings[name])
+                median = times[len(times) // 2]
+                peak = be.measure(func, True)[1]
+                floor_key = "json" if name == "json" else None if name.startswith("floor") else "nq"
+                # ratio of medians to the floor's median
+                floor_med = sorted(timings["floor: orjson" if floor_key == "json" else "floor: N-Quads lines"])
+                ratio = median / floor_med[len(floor_med) // 2] if floor_key else None
+                rows.append([f"{size:,}", name, f"{median:.3f}", f"{times[0]:.3f}-{times[-1]:.3f}",
+                             f"{ratio:.2f}x" if ratio else "-", f"{peak:.1f}", f"{out.stat().st_size / 1e6:.1f}"])
+                data.append({"records": size, "format": name, "seconds": times, "peak_mib": peak, "ratio": ratio})
+                if ratio and name in ("json", "nq"):
+                    report.checks.append(Check(f"export {'PROV-JSON' if name == 'json' else 'N-Quads'}, "
+                                               f"{size:,} records", f"<= {T_EXPORT:g}x floor", f"{ratio:.2f}x",
+                                               ratio <= T_EXPORT, gross=ratio > GROSS_EXPORT))
+            del floors
+            store.close()
+            gc.collect()
+    lines = table(headers, rows, left=2)
+    lines += ["", "Synthetic trials from bench_export.build_trial (about 8 records per step). Floors: the same rows "
+              "dumped with orjson as PROV-JSON members, and written as N-Quads lines with f-strings, no translation "
+              "layer. trig is compared with the N-Quads floor. Peak MiB is traced Python allocation "
+              "(tracemalloc, a separate pass); streaming export keeps it flat as the trial grows."]
+    report.section("Export", lines)
+    report.data["export"] = data
+
+
+# ------------------------------------------------------------------------------------------------ query
+
+
+def run_query(report: Report, sizes: list[int], rdflib_max: int) -> None:
+    """Query timings next to their floors (rdflib's engine on the same data), via bench_query.main and its
+    JSON output; says so when bench_query.py does not exist yet."""
+    try:
+        import bench_query
+    except ImportError:
+        report.section("Query", ["query benchmark not available yet"])
+        return
+    with tempfile.TemporaryDirectory(prefix="pb-bench-query-") as tmp:
+        out = Path(tmp) / "query.json"
+        try:
+            bench_query.main(["--sizes", *map(str, sizes), "--rdflib-max", str(rdflib_max),
+                              "--json", str(out)])
+            rows = json.loads(out.read_text())
+        except Exception:  # a broken sibling benchmark must not hide the rest of the report
+            report.section("Query", ["bench_query failed:", "```", traceback.format_exc(limit=4), "```"])
+            return
+    lines, checks = query_lines(rows)
+    report.checks.extend(checks)
+    report.section("Query", lines)
+    report.data["query"] = rows
+
+
+def query_lines(rows: list[dict[str, Any]]) -> tuple[list[str], list[Check]]:
+    """The query table (pyoxigraph on-disk index and in-process cache vs rdflib) and its checks."""
+    def cell(value: object) -> str:
+        return f"{value:.3f}" if isinstance(value, float) else "-"
+
+    checks: list[Check] = []
+    out: list[list[str]] = []
+    for row in rows:
+        records = int(row.get("records", 0))
+        for query in ("backward", "compare"):
+            index, cache, theirs = (row.get(f"{e}_{query}") for e in ("index", "cache", "rdflib"))
+            best = min(x for x in (index, cache) if isinstance(x, float)) if (index or cache) else None
+            ratio = f"{theirs / best:.1f}x" if isinstance(theirs, float) and best else "-"
+            out.append([f"{records:,}", query, cell(row.get("load_index")), cell(index), cell(cache), cell(theirs),
+                        ratio])
+            if best is None:
+                continue
+            what = ("backward dependencies" if query == "backward" else "two-trial comparison")
+            checks.append(Check(f"query {what}, {records:,} records", f"< {T_QUERY_S:g} s", f"{best:.3f} s",
+                                best < T_QUERY_S))
+            if isinstance(theirs, float) and query == "backward":
+                checks.append(Check(f"query backward vs rdflib, {records:,} records",
+                                    f">= {T_QUERY_VS_RDFLIB:g}x faster", ratio, theirs / best >= T_QUERY_VS_RDFLIB))
+    lines = table(["records", "query", "load s (once)", "index s", "cache s", "rdflib s", "rdflib / best"],
+                  out, left=2)
+    lines += ["", "From bench_query.py: two synthetic trials per size (bench_export's generator); 'index' is the "
+              "persistent pyoxigraph index, 'cache' the in-process store, both loaded once per trial (load s); "
+              "rdflib is the floor named in DESIGN.md §7, run only up to --query-rdflib-max records (its "
+              "engine takes minutes beyond). Its own per-size printout is above."]
+    return lines, checks
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+
+def checks_lines(checks: list[Check]) -> list[str]:
+    """The target table."""
+    rows = [[c.name, c.target, c.measured,
+             "met" if c.met else "unknown" if c.met is None else "MISSED"] for c in checks]
+    return table(["target", "bound", "measured", "verdict"], rows, left=4)
+
+
+def write_results(report: Report, path: Path, complete: bool = True) -> None:
+    """RESULTS.md from this run; a hand-written '## Notes' section already in the file is kept. While the
+    run is going on (``complete`` false) the file says so at the top."""
+    notes = ""
+    if path.exists():
+        old = path.read_text()
+        if NOTES_HEADING in old:
+            notes = old[old.index(NOTES_HEADING):]
+    out = ["# provbridge benchmark results", "", "Generated by `benchmarks/run.py`; rerun with the command below "
+           "(the figures are from one run, all systems interleaved on the same machine).", ""]
+    if not complete:
+        out += ["**INCOMPLETE: the run that wrote this file had not finished; the sections below are those it "
+                "had completed.**", ""]
+    out += [*report.header, ""]
+    for title, lines in report.sections:
+        out += [f"## {title}", "", *lines, ""]
+    out += ["## Targets (DESIGN.md §7)", "", *checks_lines(report.checks), ""]
+    if notes:
+        out.append(notes.rstrip() + "\n")
+    path.write_text("\n".join(out))
+
+
+def header_lines(args: argparse.Namespace, argv: list[str], nowf: NoWorkflow | str | None) -> list[str]:
+    """Date, command, machine and versions."""
+    command = "python benchmarks/run.py " + " ".join(shlex.quote(a) for a in argv)
+    lines = [f"- date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
+             f"- command: `{command.strip()}`",
+             f"- machine: {machine()}",
+             f"- load average at start (1/5/15 min): {loadavg()}",
+             f"- Python {platform.python_version()} ({sys.executable}); provbridge {version('provbridge')}; "
+             f"numpy {version('numpy')}, pandas {version('pandas')}, scikit-learn {version('scikit-learn')}, "
+             f"orjson {version('orjson')}, pyoxigraph {version('pyoxigraph')}, rdflib {version('rdflib')}"]
+    if isinstance(nowf, NoWorkflow):
+        libs = ", ".join(f"{k} {v}" for k, v in nowf.libraries.items())
+        lines.append(f"- noWorkflow {nowf.version} in {nowf.python.parent.parent} ({libs})")
+    elif isinstance(nowf, str):
+        lines.append(f"- noWorkflow skipped: {nowf}")
+    else:
+        lines.append("- noWorkflow not run (quick mode; add --with-noworkflow)")
+    per = "".join(f", {k} {v:g} s" for k, v in args.nowf_timeouts.items())
+    lines.append(f"- repeats: {args.repeat} interleaved (noWorkflow: {args.nowf_repeat}, timeout "
+                 f"{args.nowf_timeout:g} s{per}, address space <= {args.nowf_mem_gb:g} GB)")
+    return lines
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Command-line options; mode-dependent defaults are filled in here."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="small sizes, 3 repeats, no noWorkflow (the default)")
+    mode.add_argument("--full", action="store_true", help="full sizes, 5 repeats, noWorkflow; writes RESULTS.md")
+    parser.add_argument("--repeat", type=int, help="interleaved repeats per system (quick 3, full 5)")
+    parser.add_argument("--only", nargs="+", choices=list(WORKLOADS), help="capture workloads to run")
+    parser.add_argument("--size", nargs="+", metavar="WORKLOAD=SCALE",
+                        help="override a workload's scale (1 = full size, e.g. loop200k=0.5 is 100k iterations)")
+    nw = parser.add_mutually_exclusive_group()
+    nw.add_argument("--with-noworkflow", action="store_true", help="run noWorkflow in quick mode too")
+    nw.add_argument("--no-noworkflow", action="store_true", help="skip noWorkflow in full mode")
+    parser.add_argument("--nowf-timeout", nargs="+", metavar="[WORKLOAD=]SECONDS", dest="nowf_timeout_items",
+                        help="seconds per noWorkflow run (quick 60, full 900), optionally per workload: "
+                             "--nowf-timeout 900 cpu=300")
+    parser.add_argument("--nowf-repeat", type=int, help="noWorkflow runs per workload (default 1: each is long)")
+    parser.add_argument("--nowf-mem-gb", type=float, default=16.0,
+                        help="address-space limit per noWorkflow run in GB (protects a shared machine; 0 = none)")
+    parser.add_argument("--nowf-fallback-scale", type=float, default=0.1,
+                        help="when noWorkflow times out on the loop, also measure the loop at this fraction of "
+                             "its size (0 = don't)")
+    parser.add_argument("--nowf-cache", type=Path, default=DEFAULT_CACHE, help="where the noWorkflow venv lives")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per plain/provbridge run")
+    parser.add_argument("--export-sizes", type=int, nargs="+", help="export trial sizes in records "
+                        "(quick 10000, full 100000 1000000)")
+    parser.add_argument("--query-sizes", type=int, nargs="+", help="query trial sizes in records "
+                        "(quick 10000, full 100000 1000000)")
+    parser.add_argument("--query-rdflib-max", type=int, help="run rdflib's engine (the floor) only up to this "
+                        "size (quick 0: it is slow; full 10000)")
+    parser.add_argument("--export-formats", nargs="+", default=["json", "nq", "trig"])
+    parser.add_argument("--skip-capture", action="store_true")
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--skip-query", action="store_true")
+    parser.add_argument("--results", type=Path, help=f"write the Markdown results here (full: {RESULTS})")
+    parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md in full mode")
+    parser.add_argument("--json", type=Path, help="also write the raw measurements as JSON")
+    args = parser.parse_args(argv)
+    full = args.full
+    args.mode = "full" if full else "quick"
+    args.repeat = args.repeat or (5 if full else 3)
+    args.nowf_repeat = args.nowf_repeat or 1
+    args.nowf_timeouts = {}
+    args.nowf_timeout = 900.0 if full else 60.0
+    for item in args.nowf_timeout_items or []:
+        name, _, value = item.rpartition("=")
+        if name:
+            args.nowf_timeouts[name] = float(value)
+        else:
+            args.nowf_timeout = float(value)
+    args.export_sizes = args.export_sizes or ([100_000, 1_000_000] if full else [10_000])
+    args.query_sizes = args.query_sizes or ([100_000, 1_000_000] if full else [10_000])
+    if args.query_rdflib_max is None:
+        args.query_rdflib_max = 10_000 if full else 0
+    args.use_nowf = (full and not args.no_noworkflow) or args.with_noworkflow
+    if full and not args.no_results and not args.results:
+        args.results = RESULTS
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; exit 1 on a gross regression."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse(argv)
+    started = time.perf_counter()
+    nowf: NoWorkflow | str | None = None
+    if args.use_nowf and not args.skip_capture:
+        nowf = ensure_noworkflow(args.nowf_cache)
+        if isinstance(nowf, str):
+            print(f"# noWorkflow skipped: {nowf}", flush=True)
+    report = Report()
+    report.header = header_lines(args, argv, nowf)
+    report.results_path = args.results
+    print(f"# provbridge benchmark ({args.mode})\n", flush=True)
+    print("\n".join(report.header), flush=True)
+    if not args.skip_capture:
+        run_capture(report, args, nowf if isinstance(nowf, NoWorkflow) else None, args.mode)
+    if not args.skip_export:
+        run_export(report, args.export_sizes, args.export_formats, 3)
+    if not args.skip_query:
+        run_query(report, args.query_sizes, args.query_rdflib_max)
+    elapsed = time.perf_counter() - started
+    report.header.append(f"- total benchmark time: {elapsed / 60:.1f} min; load average at end: {loadavg()}")
+    print("\n## Targets (DESIGN.md §7)\n\n" + "\n".join(checks_lines(report.checks)), flush=True)
+    if args.mode == "quick":
+        print("\n(quick mode: small sizes, so fixed start-up weighs more; verdicts are informational and the "
+              "exit status reflects only the gross-regression guards)", flush=True)
+    print(f"\n# done in {elapsed:.0f} s; load average now {loadavg()}", flush=True)
+    if args.results:
+        write_results(report, args.results)
+        print(f"# wrote {args.results}")
+    if args.json:
+        args.json.write_text(json.dumps({"header": report.header, **report.data,
+                                         "checks": [vars(c) for c in report.checks]}, indent=1, default=str))
+    gross = [c for c in report.checks if c.gross]
+    for c in gross:
+        print(f"GROSS REGRESSION: {c.name}: {c.measured} (target {c.target})", file=sys.stderr)
+    return 1 if gross else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""``provbridge diff T1 T2``: what differs between two trials."""
+
+from __future__ import annotations
+
+import argparse
+
+import orjson
+
+from provbridge.store.store import open_store
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("first", help="trial: number, `last~1`, name or id prefix")
+    parser.add_argument("second", nargs="?", default="last", help="trial to compare with (default: last)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--all", action="store_true", help="also list what is unchanged")
+    parser.add_argument("--tol", type=float, default=0.0, metavar="X",
+                        help="absolute tolerance for numbers (default 0)")
+    parser.add_argument("--artifacts", action="store_true",
+                        help="compare the artifacts both trials saved exactly (unpickles them)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from provbridge.manage.diff import diff
+
+    with open_store(args.store) as store:
+        result = diff(args.first, args.second, all=args.all, tol=args.tol, artifacts=args.artifacts, store=store)
+    if args.json:
+        print(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY,
+                           default=str).decode())
+    else:
+        print(result.text())
+    return 0

@@ -1,0 +1,38 @@
+"""``provbridge impact NAME``: the forward impact of a variable or a file (everything derived from it).
+
+``--json`` prints one object, stable across versions of provbridge::
+
+    {"query": "impact", "target": "NAME", "granularity": 0 | 1,
+     "trial": {"id": int, "uuid": str, "label": str},
+     "versions": [{"trial": int, "version": int, "name": str, "scope": str | null, "kind": str,
+                   "type": str | null, "value": scalar | str | null, "sha256": str | null,
+                   "statement": str | null, "line": int | null, "execution": int | null,
+                   "parent": int | null, "iri": str}, ...]}
+
+``versions`` lists every version derived (transitively) from any version of NAME, ordered by version
+number (fields as in ``provbridge deps --json``). A file may be named by its recorded path or relative to
+the trial's working directory."""
+
+from __future__ import annotations
+
+import argparse
+
+from provbridge.query.api import impact, version_records
+from provbridge.query.output import print_versions
+from provbridge.query.targets import get_trial
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME", help="variable name or file path")
+    parser.add_argument("--trial", "-t", metavar="T", help="trial: number, `last`, name or id prefix (default: last)")
+    parser.add_argument("--granularity", "-g", type=int, choices=(0, 1), default=1,
+                        help="0: top-level variables and files only; 1: also inside functions (default)")
+    parser.add_argument("--json", action="store_true", help="print JSON (format in `pydoc provbridge.cli.impact`)")
+
+
+def run(args: argparse.Namespace) -> int:
+    trial = get_trial(args.trial, args.store)
+    rows = version_records(impact(args.name, trial=trial, granularity=args.granularity, raw=True), trial)
+    title = f"forward impact of {args.name} in trial {trial.id} (granularity {args.granularity})"
+    print_versions("impact", args, trial, rows, title)
+    return 0

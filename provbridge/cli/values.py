@@ -1,0 +1,56 @@
+"""``provbridge values NAME``: a variable's final value in every trial."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import orjson
+
+from provbridge.cli.table import format_table
+from provbridge.store.store import open_store
+
+SHOWN = ("trial", "trial_name", "role", "version", "type", "value", "shape", "dtype", "mean", "std", "min", "max")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("variable", help="variable name (tagged or not)")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="one JSON object per trial, in a list")
+    out.add_argument("--csv", action="store_true", help="comma-separated values with a header row")
+
+
+def records(variable: str, store_arg: str | None) -> list[dict[str, Any]]:
+    """The rows of ``values`` as JSON-ready dicts."""
+    from provbridge.manage.diff import _plain
+    from provbridge.manage.values import values
+
+    with open_store(store_arg) as store:
+        frame = values(variable, store=store)
+    rows = []
+    for row in frame.to_dict("records"):
+        item = {k: _plain(v) for k, v in row.items()}
+        if item.get("started_at") is not None:
+            item["started_at"] = item["started_at"].isoformat()
+        if isinstance(item.get("shape"), tuple):
+            item["shape"] = list(item["shape"])
+        rows.append(item)
+    return rows
+
+
+def run(args: argparse.Namespace) -> int:
+    rows = records(args.variable, args.store)
+    if args.json:
+        print(orjson.dumps(rows, option=orjson.OPT_INDENT_2, default=str).decode())
+        return 0
+    if args.csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return 0
+    shown = [k for k in SHOWN if any(r.get(k) is not None for r in rows) or k in ("trial", "value")]
+    print(format_table(shown, [[r.get(k) for k in shown] for r in rows]))
+    return 0

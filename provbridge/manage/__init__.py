@@ -1,0 +1,1 @@
+"""Experiment management: trial tables, diffs, values across trials, plots, artifacts, verification."""

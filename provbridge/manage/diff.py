@@ -1,0 +1,342 @@
+"""Compare two trials: parameters, metrics, variable values, code, order of operations, files, environment."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from provbridge.manage.common import (
+    MODULE_SCOPE,
+    StoreLike,
+    TrialRef,
+    final_version,
+    get_trial,
+    is_number,
+    python_value,
+    same,
+    tagged_value,
+    trial_tags,
+    using_store,
+    variable_roles,
+)
+from provbridge.manage.compare import EQUAL, Comparison, compare_values, compare_versions
+from provbridge.manage.history import code_of, operations
+from provbridge.store.store import Trial
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SECTIONS = ("parameters", "metrics", "variables", "only", "files", "environment", "tags")
+UNCHANGED = frozenset({"equal", "same"})
+TEXT_COLUMNS = {"variables": ["name", "a", "b", "status", "detail"]}
+
+
+@dataclass
+class TrialDiff:
+    """What differs between trial ``a`` and trial ``b``. Tables are DataFrames with a ``status`` column
+    (equal/changed/added/removed for parameters, metrics, tags and environment; equal/different/unknown
+    for variables; same/changed/added/removed for files); unless ``all`` was asked, unchanged rows are
+    left out. ``code`` and ``operations`` are unified diffs (empty when identical)."""
+
+    a: int
+    b: int
+    a_label: str
+    b_label: str
+    parameters: pd.DataFrame
+    metrics: pd.DataFrame
+    variables: pd.DataFrame
+    only: pd.DataFrame
+    code: str
+    operations: str
+    files: pd.DataFrame
+    environment: pd.DataFrame
+    tags: pd.DataFrame
+    all: bool = False
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing differs."""
+        tables = [getattr(self, name) for name in SECTIONS]
+        return not self.code and not self.operations and all(
+            t.empty or ("status" in t.columns and set(t["status"]) <= UNCHANGED) for t in tables
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the tables as lists of records, diffs as text."""
+        data: dict[str, Any] = {"a": self.a, "b": self.b, "a_label": self.a_label, "b_label": self.b_label}
+        for name in SECTIONS:
+            frame = getattr(self, name)
+            data[name] = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        data["code"] = self.code
+        data["operations"] = self.operations
+        return data
+
+    def text(self) -> str:
+        """A readable report, one section per kind of difference."""
+        from provbridge.cli.table import cell, format_table
+
+        out = [f"trial {self.a} ({self.a_label}) → trial {self.b} ({self.b_label})"]
+        if self.empty:
+            out.append("no differences")
+        for name in SECTIONS:
+            frame = getattr(self, name)
+            if frame.empty:
+                continue
+            columns = [c for c in TEXT_COLUMNS.get(name, list(frame.columns)) if c in frame.columns]
+            out += ["", name]
+            rows = [tuple(_plain(r[c]) if c == "detail" else cell(_plain(r[c]), 40) for c in columns)
+                    for r in frame.to_dict("records")]
+            out.append(format_table(columns, rows, limit=160))
+        for name in ("code", "operations"):
+            text = getattr(self, name)
+            if text:
+                out += ["", name if name == "code" else "order of operations", text.rstrip("\n")]
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"<TrialDiff {self.a} → {self.b}{' (no differences)' if self.empty else ''}>"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.text())
+
+
+def _plain(value: Any) -> Any:
+    """NaN/NA → None, numpy scalars → Python."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    item = getattr(value, "item", None)
+    return item() if callable(item) and type(value).__module__ == "numpy" else value
+
+
+# ------------------------------------------------------------------------------------------ sections
+
+
+def _status(in_a: bool, in_b: bool, equal: bool) -> str:
+    if not in_a:
+        return "added"
+    if not in_b:
+        return "removed"
+    return "equal" if equal else "changed"
+
+
+def _role_table(ta: Trial, tb: Trial, role: str) -> list[dict[str, Any]]:
+    ra = {n: t for n, (r, t) in variable_roles(ta).items() if r == role}
+    rb = {n: t for n, (r, t) in variable_roles(tb).items() if r == role}
+    rows = []
+    for name in sorted(set(ra) | set(rb)):
+        va = tagged_value(ta, name, ra[name]) if name in ra else None
+        vb = tagged_value(tb, name, rb[name]) if name in rb else None
+        row: dict[str, Any] = {"name": name, "a": va, "b": vb,
+                               "status": _status(name in ra, name in rb, same(va, vb))}
+        if role == "metrics":
+            row["delta"] = _delta(va, vb)
+        rows.append(row)
+    return rows
+
+
+def _delta(a: Any, b: Any) -> Any:
+    return b - a if is_number(a) and is_number(b) else None
+
+
+def _variable_names(trial: Trial) -> list[str]:
+    return [n for (n,) in trial.conn.execute(
+        "SELECT DISTINCT name FROM versions WHERE trial_id = ? AND scope = ? AND kind != 'file' ORDER BY name",
+        (trial.id, MODULE_SCOPE),
+    )]
+
+
+def _variables(ta: Trial, tb: Trial, tol: float, use_artifacts: bool) -> tuple[list[dict[str, Any]],
+                                                                              list[dict[str, Any]]]:
+    na, nb = _variable_names(ta), _variable_names(tb)
+    both = [n for n in na if n in set(nb)]
+    rows = []
+    for name in both:
+        va, vb = final_version(ta, name), final_version(tb, name)
+        if va is None or vb is None:
+            continue
+        result = _exact(ta, tb, name, tol) if use_artifacts else None
+        if result is None:
+            result = compare_versions(va, vb, tol)
+        rows.append({"name": name, "type_a": va.type, "type_b": vb.type, "a": python_value(va),
+                     "b": python_value(vb), "status": result.status, "detail": result.detail,
+                     "max_abs_diff": result.max_abs_diff, "n_different": result.n_different,
+                     "exact": result.exact})
+    only = []
+    for trial, names, other in ((ta, na, set(nb)), (tb, nb, set(na))):
+        for name in names:
+            if name in other:
+                continue
+            version = final_version(trial, name)
+            if version is not None:
+                only.append({"name": name, "trial": trial.id, "type": version.type, "value": python_value(version)})
+    return rows, only
+
+
+def _exact(ta: Trial, tb: Trial, name: str, tol: float) -> Comparison | None:
+    """Compare the artifacts both trials saved under ``name`` (unpickles them: asked for explicitly)."""
+    from provbridge.manage.artifacts import artifact_names, load_artifact
+
+    if name not in artifact_names(ta) or name not in artifact_names(tb):
+        return None
+    return compare_values(load_artifact(ta, name, store=ta.store), load_artifact(tb, name, store=tb.store), tol)
+
+
+def file_states(trial: Trial) -> dict[str, tuple[str, str | None]]:
+    """``{path: (access, sha256 at the end of the trial)}`` with access read, write or read+write; the
+    hash is None when the file did not exist when the trial last touched it."""
+    states: dict[str, tuple[str, str | None]] = {}
+    for access in trial.file_accesses():
+        old = states.get(access.path)
+        kind = "write" if access.is_write else "read"
+        if old is not None and old[0] != kind:
+            kind = "read+write"
+        digest = access.sha256_after if access.is_write else access.sha256_before
+        states[access.path] = (kind, digest)
+    return states
+
+
+def _files(ta: Trial, tb: Trial) -> list[dict[str, Any]]:
+    fa, fb = file_states(ta), file_states(tb)
+    rows = []
+    for path in sorted(set(fa) | set(fb)):
+        a, b = fa.get(path), fb.get(path)
+        if a is None:
+            status = "added"
+        elif b is None:
+            status = "removed"
+        else:
+            status = "same" if a[1] == b[1] else "changed"
+        rows.append({"path": _short_path(path, ta.cwd), "access_a": a[0] if a else None,
+                     "access_b": b[0] if b else None, "sha256_a": (a[1] or "")[:12] if a else None,
+                     "sha256_b": (b[1] or "")[:12] if b else None, "status": status})
+    return rows
+
+
+def _short_path(path: str, cwd: str | None) -> str:
+    if cwd and path.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(path, cwd)
+    return path
+
+
+def _environment(ta: Trial, tb: Trial) -> list[dict[str, Any]]:
+    ea, eb = ta.environment(), tb.environment()
+    ea.setdefault("python", {})["version"] = ta.python_version
+    eb.setdefault("python", {})["version"] = tb.python_version
+    ea.setdefault("provbridge", {})["version"] = ta.provbridge_version
+    eb.setdefault("provbridge", {})["version"] = tb.provbridge_version
+    rows = []
+    order = {"python": 0, "package": 1, "git": 2, "os": 3, "provbridge": 4}
+    for kind in sorted(set(ea) | set(eb), key=lambda k: (order.get(k, 9), k)):
+        da, db = ea.get(kind, {}), eb.get(kind, {})
+        for name in sorted(set(da) | set(db)):
+            va, vb = da.get(name), db.get(name)
+            rows.append({"kind": kind, "name": name, "a": va, "b": vb,
+                         "status": _status(name in da, name in db, va == vb)})
+    return rows
+
+
+def _tags(ta: Trial, tb: Trial) -> list[dict[str, Any]]:
+    ga, gb = trial_tags(ta), trial_tags(tb)
+    return [{"name": n, "a": ga.get(n), "b": gb.get(n), "status": _status(n in ga, n in gb, ga.get(n) == gb.get(n))}
+            for n in sorted(set(ga) | set(gb))]
+
+
+def _code_diff(ta: Trial, tb: Trial) -> str:
+    ca, cb = code_of(ta), code_of(tb)
+    pairs: list[tuple[str, str, str, str]] = []
+    main_a = _main_text(ta, ca)
+    main_b = _main_text(tb, cb)
+    pairs.append((f"trial {ta.id}: {main_a[0]}", f"trial {tb.id}: {main_b[0]}", main_a[1], main_b[1]))
+    modules = [k for k in {**ca, **cb} if k not in (ta.main, tb.main) and not k.startswith(("In[", "cell "))]
+    for path in modules:
+        pairs.append((f"trial {ta.id}: {path}", f"trial {tb.id}: {path}", ca.get(path, ""), cb.get(path, "")))
+    chunks: list[str] = []
+    for from_label, to_label, text_a, text_b in pairs:
+        if text_a == text_b:
+            continue
+        chunks.extend(difflib.unified_diff(text_a.splitlines(), text_b.splitlines(), from_label, to_label,
+                                           lineterm=""))
+    return "\n".join(chunks) + ("\n" if chunks else "")
+
+
+def _main_text(trial: Trial, code: dict[str, str]) -> tuple[str, str]:
+    cells = [(label, src) for label, src in code.items() if label.startswith(("In[", "cell "))]
+    if cells:
+        return trial.main or "notebook", "\n".join(f"# {label}\n{src.rstrip()}" for label, src in cells)
+    return trial.main or "main", code.get(trial.main or "", next(iter(code.values()), ""))
+
+
+def _operations_diff(ta: Trial, tb: Trial) -> str:
+    la = [op.line for op in operations(ta)]
+    lb = [op.line for op in operations(tb)]
+    if la == lb:
+        return ""
+    lines = difflib.unified_diff(la, lb, f"trial {ta.id}", f"trial {tb.id}", lineterm="")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------- public
+
+
+def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, artifacts: bool = False,
+         store: StoreLike = None) -> TrialDiff:
+    """Compare trial ``t1`` with ``t2`` (numbers, ``last``, ``last~1``, names, id prefixes or Trials).
+
+    Parameters and metrics are the variables tagged so; every other top-level variable present in both is
+    compared from its stored summary (exact for scalars, by hash/shape/dtype/columns/statistics for
+    arrays, frames and tensors, by parameters for estimators). ``artifacts=True`` loads the artifacts
+    both trials saved under a variable's name (this unpickles them) to compare them element-wise.
+    ``tol`` is the absolute tolerance for numbers. ``all=True`` keeps unchanged rows too."""
+    import pandas as pd
+
+    with using_store(store) as opened:
+        ta = get_trial(opened, t1)
+        tb = get_trial(opened, t2)
+        variables, only = _variables(ta, tb, tol, artifacts)
+        frames = {
+            "parameters": (_role_table(ta, tb, "params"), ["name", "a", "b", "status"]),
+            "metrics": (_role_table(ta, tb, "metrics"), ["name", "a", "b", "delta", "status"]),
+            "variables": (variables, ["name", "type_a", "type_b", "a", "b", "status", "detail", "max_abs_diff",
+                                      "n_different", "exact"]),
+            "only": (only, ["name", "trial", "type", "value"]),
+            "files": (_files(ta, tb), ["path", "access_a", "access_b", "sha256_a", "sha256_b", "status"]),
+            "environment": (_environment(ta, tb), ["kind", "name", "a", "b", "status"]),
+            "tags": (_tags(ta, tb), ["name", "a", "b", "status"]),
+        }
+        tables: dict[str, pd.DataFrame] = {}
+        for name, (rows, columns) in frames.items():
+            if not all and "status" in columns:
+                rows = [r for r in rows if r["status"] not in UNCHANGED]
+            tables[name] = pd.DataFrame(rows, columns=columns).astype(object)
+        result = TrialDiff(ta.id, tb.id, ta.label, tb.label, code=_code_diff(ta, tb),
+                           operations=_operations_diff(ta, tb), all=all, **tables)
+    return result
+
+
+def value_comparison(t1: TrialRef, t2: TrialRef, name: str, *, tol: float = 0.0,
+                     store: StoreLike = None) -> Comparison:
+    """Compare one variable's final value in two trials from the stored summaries."""
+    from provbridge.errors import VariableNotFoundError
+
+    with using_store(store) as opened:
+        ta, tb = get_trial(opened, t1), get_trial(opened, t2)
+        va, vb = final_version(ta, name), final_version(tb, name)
+        if va is None or vb is None:
+            missing = ta.id if va is None else tb.id
+            raise VariableNotFoundError(f"no variable {name!r} in trial {missing}")
+        return compare_versions(va, vb, tol)
+
+
+__all__ = ["EQUAL", "TrialDiff", "diff", "file_states", "value_comparison"]

@@ -1,0 +1,67 @@
+"""A variable's final value in every trial, as a table (numbers as numbers, arrays by their statistics)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from provbridge.errors import VariableNotFoundError
+from provbridge.manage.common import (
+    StoreLike,
+    TrialRef,
+    final_version,
+    get_trial,
+    is_scalar,
+    literal,
+    python_value,
+    using_store,
+    variable_roles,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS = ("trial", "trial_name", "started_at", "role", "version", "type", "value", "shape", "dtype", "mean", "std",
+           "min", "max", "sha256")
+
+
+def value_record(trial: Any, name: str) -> dict[str, Any] | None:
+    """The row of ``values`` for one trial, or None when the trial has no such variable (nor tag)."""
+    roles = variable_roles(trial)
+    role, tag_text = roles.get(name, ("", ""))
+    version = final_version(trial, name)
+    row: dict[str, Any] = {"trial": trial.id, "trial_name": trial.name, "started_at": trial.started_at, "role": role}
+    if version is None:
+        if not tag_text:
+            return None
+        row.update(version=None, type="tag", value=literal(tag_text))
+        return row
+    summary = version.summary
+    row.update(version=version.label, type=version.type, value=python_value(version))
+    if not is_scalar(version):
+        shape = summary.get("shape") or ([summary["len"]] if "len" in summary else None)
+        row.update(shape=tuple(shape) if shape is not None else None, dtype=summary.get("dtype"),
+                   sha256=summary.get("sha256"))
+        stats = summary.get("stats")
+        if isinstance(stats, dict) and stats and not any(isinstance(v, dict) for v in stats.values()):
+            row.update({k: stats.get(k) for k in ("mean", "std", "min", "max")})
+    return row
+
+
+def values(name: str, *, trials: list[TrialRef] | None = None, store: StoreLike = None) -> pd.DataFrame:
+    """The final top-level value of variable ``name`` in every trial that has it (or in ``trials``), one
+    row per trial: trial number and name (``trial_name``), start time, tag role (params/metrics/''), version, type, the
+    value (numbers and other scalars exactly, else the display text), and for arrays/frames/tensors their
+    shape, dtype, mean/std/min/max and content hash. Raises VariableNotFoundError when no trial has it."""
+    import pandas as pd
+
+    with using_store(store) as opened:
+        chosen = [get_trial(opened, t) for t in trials] if trials is not None else opened.trials()
+        rows = [r for r in (value_record(t, name) for t in chosen) if r is not None]
+    if not rows:
+        raise VariableNotFoundError(f"no trial has a variable {name!r}")
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
+    numeric = [v for v in frame["value"] if v is not None]
+    if numeric and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numeric):
+        frame["value"] = pd.to_numeric(frame["value"])
+    return frame

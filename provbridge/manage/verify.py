@@ -1,0 +1,89 @@
+"""Data integrity: re-hash every file a trial read or wrote (and its artifacts) and report what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from provbridge.manage.artifacts import _rows, object_path
+from provbridge.manage.common import StoreLike, TrialRef, get_trial, using_store
+from provbridge.manage.diff import file_states
+from provbridge.store.store import Trial
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One file of a trial: ``status`` is ok, changed or vanished; ``access`` read, write, read+write or
+    artifact."""
+
+    trial: int
+    path: str
+    access: str
+    status: str
+    expected: str
+    actual: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class VerifyReport:
+    """The checks of one or more trials; ``ok`` when no file changed or vanished."""
+
+    checks: list[FileCheck]
+
+    @property
+    def problems(self) -> list[FileCheck]:
+        return [c for c in self.checks if c.status != "ok"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str | None:
+    """The sha256 of a file's content, or None when it does not exist (or cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError):
+        return None
+    return digest.hexdigest()
+
+
+def check_trial(trial: Trial, store_dir: Path, *, artifacts: bool = True) -> list[FileCheck]:
+    """Re-hash the files of one trial as they were when the trial last touched them. Files that did not
+    exist at that point (temporary files the trial deleted) are not checked."""
+    checks = []
+    for path, (access, expected) in file_states(trial).items():
+        if expected is None:
+            continue
+        actual = sha256_file(path)
+        status = "vanished" if actual is None else ("ok" if actual == expected else "changed")
+        checks.append(FileCheck(trial.id, path, access, status, expected, actual))
+    if artifacts:
+        for name, _vid, sha256, _type, _size, _created in _rows(trial):
+            obj = object_path(store_dir, sha256)
+            actual = sha256_file(obj)
+            status = "vanished" if actual is None else ("ok" if actual == sha256 else "changed")
+            checks.append(FileCheck(trial.id, f"artifact {name} ({obj})", "artifact", status, sha256, actual))
+    return checks
+
+
+def verify(trial: TrialRef | None = "last", *, store: StoreLike = None, artifacts: bool = True) -> VerifyReport:
+    """Check that the files ``trial`` read or wrote still have the content it saw (``trial=None``: every
+    trial). A report is falsy when any file changed or vanished; ``report.problems`` lists them."""
+    with using_store(store) as opened:
+        chosen = opened.trials() if trial is None else [get_trial(opened, trial)]
+        checks = [c for t in chosen for c in check_trial(t, opened.directory, artifacts=artifacts)]
+    return VerifyReport(checks)

@@ -1,0 +1,255 @@
+"""The Python API of the query layer: dependencies, impact, trial comparison and values as DataFrames."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import pyoxigraph as ox
+
+from provbridge.errors import QueryError, VariableNotFoundError
+from provbridge.query.details import version_details
+from provbridge.query.engine import dataset
+from provbridge.query.loading import graph_iri
+from provbridge.query.params import canned
+from provbridge.query.results import Result
+from provbridge.query.targets import (
+    get_store,
+    get_trial,
+    path_candidates,
+    split_target,
+    version_iri,
+    version_number,
+)
+from provbridge.query.terms import to_python
+
+if TYPE_CHECKING:
+    import pandas
+
+    from provbridge.query.targets import StoreLike, TrialRef
+    from provbridge.store.store import Trial
+
+VERSION_COLUMNS = [
+    "trial", "version", "name", "scope", "kind", "type", "value", "sha256", "statement", "line", "execution",
+    "parent", "iri",
+]
+
+
+def sparql(store: StoreLike, query: str, *, trials: Iterable[TrialRef] | TrialRef | None = None,
+           raw: bool = False, allow_update: bool = False, engine: str | None = None) -> Any:
+    """Run any SPARQL query over some trials (default: all; their union is the default graph, each trial
+    is a named graph); ``engine`` as in :func:`provbridge.query.engine.dataset`. Returns a DataFrame
+    (SELECT; CONSTRUCT/DESCRIBE as subject/predicate/object rows), a bool (ASK), or with ``raw=True`` the
+    :class:`~provbridge.query.results.Result`."""
+    opened = get_store(store)
+    chosen = None
+    if trials is not None:
+        refs = [trials] if isinstance(trials, (str, int)) or not isinstance(trials, Iterable) else list(trials)
+        chosen = [get_trial(ref, opened) for ref in refs]
+    with dataset(opened, chosen, engine=engine) as data:
+        result = data.query(query, allow_update=allow_update)
+    if raw:
+        return result
+    if result.kind == "ask":
+        return bool(result.boolean)
+    return result.to_dataframe()
+
+
+def deps(target: str | int, *, trial: TrialRef | None = None, store: StoreLike = None, granularity: int = 1,
+         all_versions: bool = False, raw: bool = False, engine: str | None = None) -> Any:
+    """Backward dependencies of a variable in a trial (default: the trial being recorded, else the last):
+    its latest version, a given version (``name@N`` or ``N``) or, with ``all_versions``, all its versions.
+    One row per contributing version (see VERSION_COLUMNS), ordered by version."""
+    chosen = get_trial(trial, store)
+    level = _level(granularity)
+    name, number = split_target(target)
+    graph = ox.NamedNode(graph_iri(chosen))
+    if number is not None:
+        query = canned("backward_version").bind(
+            {"g": graph, "target": ox.NamedNode(version_iri(chosen, number)), "level": level})
+    else:
+        assert name is not None
+        which = "backward_all" if all_versions else "backward"
+        query = canned(which).bind({"g": graph, "var": name, "level": level})
+    with dataset(chosen.store, [chosen], engine=engine) as data:
+        result = data.query(query)
+        if not result.terms:
+            _check_exists(data, chosen, name, number)
+    return result if raw else versions_frame(result, chosen)
+
+
+def impact(target: str, *, trial: TrialRef | None = None, store: StoreLike = None, granularity: int = 1,
+           raw: bool = False, engine: str | None = None) -> Any:
+    """Forward impact of a variable (all its versions) or a file (given as recorded, or relative to the
+    trial's directory): every version derived from it, ordered by version."""
+    chosen = get_trial(trial, store)
+    names = path_candidates(chosen, str(target))
+    query = canned("forward").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names,
+                                    "level": _level(granularity)})
+    with dataset(chosen.store, [chosen], engine=engine) as data:
+        result = data.query(query)
+        if not result.terms:
+            _check_exists(data, chosen, names, None)
+    return result if raw else versions_frame(result, chosen)
+
+
+def versions(target: str, *, trial: TrialRef | None = None, store: StoreLike = None, raw: bool = False,
+             engine: str | None = None) -> Any:
+    """Every version of a variable (all scopes) or file in a trial, ordered by version."""
+    chosen = get_trial(trial, store)
+    names = path_candidates(chosen, str(target))
+    query = canned("versions").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names})
+    with dataset(chosen.store, [chosen], engine=engine) as data:
+        result = data.query(query)
+    if not result.terms:
+        raise VariableNotFoundError(f"no variable or file {target!r} in trial {chosen.id}")
+    return result if raw else versions_frame(result, chosen)
+
+
+class TrialComparison(NamedTuple):
+    """The four parts of a two-trial comparison, as DataFrames."""
+
+    variables: pandas.DataFrame  # in both: name, scope, version1, type1, value1, version2, type2, value2, differs
+    only: pandas.DataFrame  # in one: side (1 or 2), trial, name, scope
+    files: pandas.DataFrame  # contents in one only: side, trial, path, sha256
+    operations: pandas.DataFrame  # steps in one only: side, trial, line, previous, operation
+
+
+def compare_trials(first: TrialRef, second: TrialRef, *, store: StoreLike = None, raw: bool = False,
+                   engine: str | None = None) -> Any:
+    """Compare two trials: variables in both with final values side by side, variables only in one, file
+    contents only in one, and steps of the operation sequence only in one. ``raw=True`` returns the four
+    raw results in a dict."""
+    opened = get_store(store) if not hasattr(first, "store") else first.store  # type: ignore[union-attr]
+    one, two = get_trial(first, opened), get_trial(second, opened)
+    params = {"g1": ox.NamedNode(graph_iri(one)), "g2": ox.NamedNode(graph_iri(two))}
+    names = ("compare_variables", "compare_only", "compare_files", "compare_operations")
+    with dataset(opened, [one, two], engine=engine) as data:
+        results = {name: data.query(canned(name).bind(params)) for name in names}
+    if raw:
+        return results
+    ids = {1: one.id, 2: two.id}
+    return TrialComparison(
+        _frame(results["compare_variables"], ["name", "scope", "version1", "valueType1", "value1", "version2",
+                                              "valueType2", "value2", "differs"],
+               rename={"valueType1": "type1", "valueType2": "type2"}, sort=["scope", "name"]),
+        _frame(results["compare_only"], ["side", "name", "scope"], ids=ids, sort=["side", "scope", "name"]),
+        _frame(results["compare_files"], ["side", "path", "sha256"], ids=ids, sort=["side", "path", "sha256"]),
+        _frame(results["compare_operations"], ["side", "line", "previous", "operation"], ids=ids,
+               sort=["side", "line", "previous", "operation"]),
+    )
+
+
+def values_across(name: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None) -> Any:
+    """The final top-level value of variable ``name`` in every trial, oldest first."""
+    opened = get_store(store)
+    with dataset(opened, engine=engine) as data:
+        result = data.query(canned("values").bind({"var": name}))
+        trials = {graph_iri(t): t.id for t in data.trials}
+    if raw:
+        return result
+    return _trial_frame(result, trials, ["uuid", "trial_label", "started", "version", "type", "value"])
+
+
+def tagged_values(tag: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None) -> Any:
+    """The final value of every variable tagged ``tag`` (e.g. ``metric``) in every trial, oldest first."""
+    opened = get_store(store)
+    with dataset(opened, engine=engine) as data:
+        result = data.query(canned("tagged_values").bind({"tag": tag}))
+        trials = {graph_iri(t): t.id for t in data.trials}
+    if raw:
+        return result
+    return _trial_frame(result, trials, ["uuid", "trial_label", "started", "name", "scope", "tag", "version",
+                                         "type", "value"])
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+def _level(granularity: int | bool) -> int:
+    level = int(granularity)
+    if level not in (0, 1):
+        raise QueryError(f"granularity must be 0 or 1, not {granularity!r}")
+    return level
+
+
+def _check_exists(data: Any, trial: Trial, name: str | list[str] | None, number: int | None) -> None:
+    """Raise VariableNotFoundError when the variable, file or version the query started from is unknown."""
+    graph = ox.NamedNode(graph_iri(trial))
+    if number is not None:
+        node = ox.NamedNode(version_iri(trial, number))
+        found = data.query(f"ASK {{ GRAPH {graph} {{ {node} a ?type }} }}").boolean
+        if not found:
+            raise VariableNotFoundError(f"trial {trial.id} has no version {number}")
+        return
+    names = [name] if isinstance(name, str) else list(name or [])
+    if not data.query(canned("versions").bind({"g": graph, "var": names})).terms:
+        raise VariableNotFoundError(f"no variable or file {names[0]!r} in trial {trial.id}")
+
+
+def version_records(result: Result, trial: Trial) -> list[dict[str, Any]]:
+    """Rows of a versions-shaped result (backward, forward, versions) as dictionaries with VERSION_COLUMNS,
+    ordered by version, the display fields the query does not fetch read from the store; nodes that are
+    not stored versions (such as the pre-write state of a file) are left out."""
+    found = []
+    for record in result.records():
+        number = version_number(record.get("version"))
+        if number is not None:
+            found.append((number, record))
+    details = version_details(trial, (n for n, _ in found))
+    rows = []
+    for number, record in sorted(found, key=lambda item: item[0]):
+        extra = details.get(number, {})
+        value = record.get("value")
+        rows.append({
+            "trial": trial.id, "version": number, "name": record.get("name"), "scope": record.get("scope"),
+            "kind": extra.get("kind"), "type": extra.get("type"),
+            "value": record.get("repr") if value is None else value, "sha256": extra.get("sha256"),
+            "statement": extra.get("statement"), "line": extra.get("line"), "execution": extra.get("execution"),
+            "parent": extra.get("parent"), "iri": record.get("version"),
+        })
+    return rows
+
+
+def versions_frame(result: Result, trial: Trial) -> pandas.DataFrame:
+    """:func:`version_records` as a DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame(version_records(result, trial), columns=VERSION_COLUMNS)
+
+
+def _frame(result: Result, columns: list[str], *, ids: dict[int, int] | None = None,
+           rename: dict[str, str] | None = None, sort: list[str] | None = None) -> pandas.DataFrame:
+    import pandas as pd
+
+    records = result.records()
+    for record in records:
+        for key in ("version1", "version2"):
+            if key in record:
+                record[key] = version_number(record[key])
+    frame = pd.DataFrame(records, columns=columns)
+    if ids is not None:
+        frame.insert(1, "trial", [ids.get(int(s)) for s in frame["side"]])
+    if rename:
+        frame = frame.rename(columns=rename)
+    if sort:
+        frame = frame.sort_values(sort, kind="stable", na_position="first").reset_index(drop=True)
+    return frame
+
+
+def _trial_frame(result: Result, trials: dict[str, int], columns: list[str]) -> pandas.DataFrame:
+    import pandas as pd
+
+    rows = []
+    for record in result.records():
+        value = record.get("value")
+        row = {"trial": trials.get(record["g"]), "uuid": record.get("uuid"), "trial_label": record.get("trial"),
+               "started": record.get("started"), "name": record.get("name"), "scope": record.get("scope"),
+               "tag": record.get("tagText"), "version": version_number(record.get("version")),
+               "type": record.get("valueType"), "value": record.get("repr") if value is None else value}
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["trial", *columns])
+
+
+__all__ = [
+    "TrialComparison", "compare_trials", "deps", "impact", "sparql", "tagged_values", "to_python",
+    "values_across", "version_records", "versions", "versions_frame",
+]

@@ -1,0 +1,169 @@
+"""Running SPARQL over chosen trials: the persistent index for finished trials, a fresh in-memory store for
+running ones (or when another process holds the index), update refusal and one-line syntax errors."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from provbridge.errors import QueryError
+from provbridge.query.forms import is_update, request_form
+from provbridge.query.index import IndexBusy, QueryIndex, memory_cache
+from provbridge.query.loading import graph_iri, load_trial
+from provbridge.query.results import Result, from_oxigraph
+
+if TYPE_CHECKING:
+    from provbridge.store.store import Store, Trial
+
+
+class Dataset:
+    """The trials a query runs over, loaded in a pyoxigraph store. ``graphs`` are their named graphs;
+    ``whole`` means every trial of the store (the union of all graphs is the default graph)."""
+
+    def __init__(self, target: ox.Store, trials: Sequence[Trial], *, whole: bool, persistent: bool) -> None:
+        self.target: ox.Store | None = target
+        self.trials = list(trials)
+        self.graphs = [graph_iri(t) for t in trials]
+        self.by_graph = dict(zip(self.graphs, self.trials))
+        self.whole = whole
+        self.persistent = persistent
+
+    def close(self) -> None:
+        """Drop the store (an on-disk index is closed once nothing refers to it, so other processes can
+        open it)."""
+        self.target = None
+
+    @property
+    def store(self) -> ox.Store:
+        if self.target is None:
+            raise QueryError("this dataset is closed (use it inside `with dataset(...)`)")
+        return self.target
+
+    def query(self, text: str, *, allow_update: bool = False) -> Result:
+        """Run a query (or, when allowed, an update) and materialize its results."""
+        if is_update(text):
+            if not allow_update:
+                raise QueryError(f"{request_form(text)} is a SPARQL update; updates are refused unless allowed "
+                                 "(--allow-update)")
+            return self._update(text)
+        if request_form(text) is None and not text.strip():
+            raise QueryError("empty SPARQL query")
+        options: dict[str, Any] = {}
+        if self.whole:
+            options["use_default_graph_as_union"] = True
+        else:
+            nodes = [ox.NamedNode(g) for g in self.graphs]
+            options["default_graph"] = nodes
+            options["named_graphs"] = nodes
+        try:
+            return from_oxigraph(self.store.query(text, **options))
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL query: {one_line(exc)}") from None
+        except OSError as exc:
+            raise QueryError(f"query failed: {one_line(exc)}") from None
+
+    def _update(self, text: str) -> Result:
+        try:
+            self.store.update(text)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL update: {one_line(exc)}") from None
+        except OSError as exc:
+            raise QueryError(f"update failed: {one_line(exc)}") from None
+        return Result("update")
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line."""
+    return " ".join(str(exc).split())
+
+
+def _flush_active(trials: Sequence[Trial]) -> None:
+    """Write out the rows the trial being recorded in this process still buffers, so queries see them."""
+    module = sys.modules.get("provbridge.capture.recorder")
+    recorder = getattr(module, "ACTIVE", None)
+    writer = getattr(recorder, "writer", None)
+    if writer is None:
+        return
+    for trial in trials:
+        if trial.id == getattr(writer, "trial_id", None) and _same_dir(trial.store.directory, writer.store_dir):
+            with contextlib.suppress(Exception):
+                writer.flush()
+
+
+def _same_dir(a: Path, b: Any) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, TypeError):
+        return False
+
+
+def memory_store(trials: Sequence[Trial]) -> ox.Store:
+    """A fresh in-memory store holding ``trials``."""
+    target = ox.Store()
+    for trial in trials:
+        load_trial(target, trial)
+    return target
+
+
+ENGINES = ("auto", "index", "cache", "memory")
+ENGINE_ENV = "PROVBRIDGE_QUERY_ENGINE"
+
+
+@contextlib.contextmanager
+def dataset(store: Store, trials: Sequence[Trial] | None = None, *, engine: str | None = None,
+            memory: bool = False) -> Iterator[Dataset]:
+    """The given trials (default: every trial) loaded for querying, by ``engine`` (default
+    ``$PROVBRIDGE_QUERY_ENGINE``, else ``auto``):
+
+    - ``index``: the persistent index under ``.provbridge/query/``, brought up to date incrementally
+      (only new or changed trials are loaded; running ones on every call); a fresh in-memory store when
+      another process holds it;
+    - ``cache``: this process's in-memory cache, kept up to date by the same rules (fast repeated queries
+      in notebooks and long-running scripts);
+    - ``memory`` (or ``memory=True``): a fresh in-memory store of just these trials;
+    - ``auto``: ``memory`` when every chosen trial is running, else ``index``.
+    """
+    whole = trials is None
+    chosen = store.trials() if trials is None else list(trials)
+    _flush_active(chosen)
+    mode = "memory" if memory else (engine or os.environ.get(ENGINE_ENV) or "auto")
+    if mode not in ENGINES:
+        raise QueryError(f"unknown query engine {mode!r} (choose from {', '.join(ENGINES)})")
+    running = [t for t in chosen if t.status == "running"]
+    if mode == "auto":
+        mode = "memory" if chosen and len(running) == len(chosen) else "index"
+    if mode == "cache":
+        cache = memory_cache(store)
+        with cache.lock:
+            cache.sync(store, chosen)
+            data = Dataset(cache.target, chosen, whole=whole, persistent=False)
+            try:
+                yield data
+            finally:
+                data.close()
+        return
+    if mode == "index":
+        index = QueryIndex(store)
+        try:
+            with index.open() as target:
+                index.sync(target, chosen)
+                data = Dataset(target, chosen, whole=whole, persistent=True)
+                del target
+                try:
+                    yield data
+                finally:
+                    data.close()
+                return
+        except IndexBusy:
+            pass
+    data = Dataset(memory_store(chosen), chosen, whole=whole, persistent=False)
+    try:
+        yield data
+    finally:
+        data.close()

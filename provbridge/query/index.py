@@ -1,0 +1,184 @@
+"""The persistent query index under ``.provbridge/query/``: a pyoxigraph store holding one named graph per
+trial, loaded once per finished trial and kept up to date incrementally, shared safely between processes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from provbridge import __version__
+from provbridge.query.loading import FORMAT, graph_iri, load_trial, remove_trial, signature
+
+if TYPE_CHECKING:
+    from provbridge.store.store import Store, Trial
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: rely on RocksDB's own lock and the fallback
+    fcntl = None  # type: ignore[assignment]
+
+INDEX_DIR = "query"
+LOCK_TIMEOUT = 10.0  # seconds to wait for another process's load before falling back to memory
+
+_THREAD_LOCKS: dict[Path, threading.RLock] = {}
+_OPEN: dict[Path, ox.Store] = {}  # an index this process has open (a store can be opened once per process)
+_GUARD = threading.Lock()
+
+
+class IndexBusy(Exception):
+    """Another process holds the index; the caller falls back to an in-memory store."""
+
+
+class QueryIndex:
+    """The index of one provbridge store. ``metadata`` (index.json) records, per trial UUID, its graph,
+    the signature it was loaded at, and how many times it was loaded."""
+
+    def __init__(self, store: Store, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+        self.store = store
+        self.directory = store.directory / INDEX_DIR
+        self.db_path = self.directory / "oxigraph"
+        self.meta_path = self.directory / "index.json"
+        self.lock_path = self.directory / "lock"
+        self.lock_timeout = lock_timeout
+
+    # -- metadata ------------------------------------------------------------------------------------
+    def metadata(self) -> dict[str, Any]:
+        """The index metadata: ``{"format", "provbridge", "loads", "trials": {uuid: {...}}}``."""
+        try:
+            data = json.loads(self.meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if data.get("format") != FORMAT or data.get("provbridge") != __version__:
+            data = {"format": FORMAT, "provbridge": __version__, "loads": 0, "trials": {}, "stale": bool(data)}
+        return data
+
+    def _save(self, data: dict[str, Any]) -> None:
+        data.pop("stale", None)
+        temporary = self.meta_path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.meta_path)
+
+    # -- opening -------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def open(self) -> Iterator[ox.Store]:
+        """The on-disk store, held under a file lock (shared by threads of this process, exclusive between
+        processes) and closed again on exit so that other processes can use it. Raises IndexBusy when
+        another process keeps it longer than ``lock_timeout``."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        key = self.directory.resolve()
+        with _GUARD:
+            thread_lock = _THREAD_LOCKS.setdefault(key, threading.RLock())
+        with thread_lock:
+            if key in _OPEN:  # nested use in this thread
+                yield _OPEN[key]
+                return
+            with self._file_lock():
+                try:
+                    opened = ox.Store(str(self.db_path))
+                except OSError as exc:
+                    raise IndexBusy(str(exc)) from None
+                _OPEN[key] = opened
+                try:
+                    yield opened
+                    opened.flush()
+                finally:
+                    del _OPEN[key]
+                    del opened
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        if fcntl is None:  # pragma: no cover
+            yield
+            return
+        with open(self.lock_path, "a+b") as handle:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(f"{self.lock_path} is held by another process") from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    # -- keeping it up to date -----------------------------------------------------------------------
+    def sync(self, target: ox.Store, trials: Sequence[Trial]) -> list[str]:
+        """Load the trials that are missing, changed or running; remove graphs of deleted trials. Returns
+        the UUIDs (re)loaded. Must be called inside :meth:`open`."""
+        data = self.metadata()
+        if data.pop("stale", False):  # written by another version of provbridge: start again
+            target.clear()
+            self._save(data)
+
+        def saved(loaded: bool) -> None:
+            data["loads"] = data.get("loads", 0) + int(loaded)
+            self._save(data)
+
+        known = {uuid for (uuid,) in self.store.conn.execute("SELECT uuid FROM trials")}
+        return sync_graphs(target, trials, data["trials"], known, saved)
+
+
+class MemoryCache:
+    """The in-memory counterpart of the index for long-lived processes (notebooks, scripts calling the API
+    repeatedly): trials are loaded once per process, with the same incremental rules, and queried at
+    in-memory speed (several times faster than the on-disk store)."""
+
+    def __init__(self) -> None:
+        self.target = ox.Store()
+        self.entries: dict[str, Any] = {}
+        self.lock = threading.RLock()
+
+    def sync(self, store: Store, trials: Sequence[Trial]) -> list[str]:
+        known = {uuid for (uuid,) in store.conn.execute("SELECT uuid FROM trials")}
+        return sync_graphs(self.target, trials, self.entries, known, lambda loaded: None)
+
+
+_CACHES: dict[Path, MemoryCache] = {}
+
+
+def memory_cache(store: Store) -> MemoryCache:
+    """This process's memory cache for ``store``."""
+    with _GUARD:
+        return _CACHES.setdefault(store.directory.resolve(), MemoryCache())
+
+
+def sync_graphs(target: ox.Store, trials: Sequence[Trial], entries: dict[str, Any], known: set[str],
+                changed: Callable[[bool], None]) -> list[str]:
+    """Bring ``target`` up to date for ``trials``: a finished trial is loaded when it is missing or its
+    signature changed, a running trial on every call; graphs of trials no longer in the store (``known``
+    UUIDs) are removed. ``entries`` (UUID -> graph, signature, loads) is updated, and ``changed(loaded)``
+    called after each change so that progress survives an interruption."""
+    for uuid in [u for u in entries if u not in known]:
+        remove_trial(target, entries.pop(uuid)["graph"])
+        changed(False)
+    loaded = []
+    for trial in trials:
+        graph = graph_iri(trial)
+        sig = signature(trial)
+        entry = entries.get(trial.uuid)
+        if (entry is not None and sig is not None and entry.get("signature") == sig
+                and entry.get("graph") == graph and target.contains_named_graph(ox.NamedNode(graph))):
+            continue
+        if entry is not None:
+            remove_trial(target, entry["graph"])
+        remove_trial(target, graph)
+        size = load_trial(target, trial)
+        entries[trial.uuid] = {
+            "graph": graph, "signature": sig, "bytes": size, "loaded_at": time.time(),
+            "loads": (entry or {}).get("loads", 0) + 1, "trial": trial.id, "status": trial.status,
+        }
+        changed(True)
+        loaded.append(trial.uuid)
+    return loaded

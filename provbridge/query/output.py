@@ -1,0 +1,78 @@
+"""Command-line output of the query layer: version rows (deps, impact) as a table or the documented JSON."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+from provbridge.cli.table import format_table
+from provbridge.query.results import Result
+from provbridge.store.store import Trial
+
+
+def print_versions(query: str, args: argparse.Namespace, trial: Trial, rows: list[dict[str, Any]], title: str,
+                   **extra: Any) -> None:
+    if args.json:
+        document = {
+            "query": query, "target": getattr(args, "variable", None) or getattr(args, "name", None),
+            "granularity": args.granularity, **extra,
+            "trial": {"id": trial.id, "uuid": trial.uuid, "label": trial.label},
+            "versions": rows,
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False, default=_json_default))
+        return
+    print(f"{title}: {len(rows)} version{'s' if len(rows) != 1 else ''}")
+    if not rows:
+        return
+    headers = ["version", "kind", "type", "value", "line", "statement", "in"]
+    table = [[f"{r['name']}@{r['version']}", r["kind"], r["type"], _value(r), r["line"], r["statement"],
+              _where(r)] for r in rows]
+    print(format_table(headers, table))
+
+
+def _value(row: dict[str, Any]) -> Any:
+    if row["kind"] == "file" and row["sha256"]:
+        return "sha256:" + str(row["sha256"])[:12]
+    return row["value"]
+
+
+def _where(row: dict[str, Any]) -> str:
+    scope = row["scope"]
+    return f"{scope}()" if scope and scope != "<module>" else ""
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def print_result(result: Result, fmt: str) -> None:
+    """A query result as a table, CSV, TSV or SPARQL 1.1 Query Results JSON."""
+    if result.kind == "update":
+        print("update applied to the query index")
+        return
+    if fmt == "json":
+        print(json.dumps(result.to_w3c_json(), indent=2, ensure_ascii=False))
+        return
+    if result.kind == "ask":
+        print("true" if result.boolean else "false")
+        return
+    rows = [[_plain(v) for v in row] for row in result.rows()]
+    if fmt in ("csv", "tsv"):
+        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows(rows)
+        return
+    print(format_table(result.columns, rows))
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

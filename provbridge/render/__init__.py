@@ -1,0 +1,62 @@
+"""Graphviz diagrams of trials, variable dependencies, trial differences and any PROV document."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from provbridge.render.diagram import Diagram
+from provbridge.render.model import Drawing
+from provbridge.render.output import ENGINES, INSTALL_HINT, run_graphviz, write_output
+from provbridge.render.summary import BUDGET, DOT_COST, DOT_LIMIT, layout_cost
+
+if TYPE_CHECKING:
+    from provbridge.store.store import Trial
+
+__all__ = ["BUDGET", "DOT_COST", "DOT_LIMIT", "ENGINES", "INSTALL_HINT", "Diagram", "Drawing", "document_graph",
+           "graph", "layout", "layout_cost", "run_graphviz", "write_output"]
+
+
+def graph(trial: Trial, var: str | None = None, granularity: int = 0, diff: Trial | None = None, *,
+          files: bool = False, collapse: bool = True, engine: str | None = None, budget: int = BUDGET,
+          timeout: float | None = None) -> Diagram:
+    """A ``pydot.Dot`` (a :class:`Diagram`, shown as SVG in Jupyter) of ``trial``'s dataflow.
+
+    ``var``: only the backward dependencies of this variable (``name`` or ``name@id``).
+    ``diff``: overlay a second trial, marking nodes added in it, removed from ``trial`` and changed.
+    ``collapse``: folded loops drawn once with ×count; above ``budget`` nodes (or a layout too costly for
+    ``dot``) one node per variable.
+    ``engine``: ``dot`` or ``sfdp``; by default ``dot``, or ``sfdp`` when too large for ``dot``."""
+    from provbridge.render.build import build_trial
+
+    drawing = build_trial(trial, var=var, granularity=granularity, files=files, collapse=collapse)
+    if diff is not None:
+        from provbridge.render.diff import overlay
+
+        other = build_trial(diff, var=var, granularity=granularity, files=files, collapse=collapse)
+        drawing = overlay(drawing, other, title=f"trial {trial.id} → trial {diff.id}"
+                          + (f" — backward dependencies of {var}" if var else ""))
+    if collapse and (len(drawing.nodes) > budget or layout_cost(drawing) > DOT_COST):
+        from provbridge.render.summary import summarise
+
+        drawing = summarise(drawing)
+    return layout(drawing, engine=engine, timeout=timeout)
+
+
+def document_graph(path: str | os.PathLike[str], fmt: str | None = None, *, engine: str | None = None,
+                   timeout: float | None = None) -> Diagram:
+    """A diagram of any PROV document (PROV-JSON, PROV-N, PROV-XML or RDF), read with the ``prov`` package."""
+    from provbridge.render.provdoc import read_document
+
+    return layout(read_document(path, fmt), engine=engine, timeout=timeout)
+
+
+def layout(drawing: Drawing, *, engine: str | None = None, timeout: float | None = None) -> Diagram:
+    """Wrap a drawing as a Diagram, choosing ``sfdp`` whenever ``dot`` would take long (see ``layout_cost``)."""
+    chosen = engine or "dot"
+    if chosen == "dot":
+        size, cost = len(drawing.nodes), layout_cost(drawing)
+        if size > DOT_LIMIT or cost > DOT_COST:
+            chosen = "sfdp"
+            drawing.notes.append(f"{size} nodes with long-range edges: laid out with sfdp, dot would take minutes")
+    return Diagram(drawing, engine=chosen, timeout=timeout)

@@ -1,0 +1,72 @@
+"""The persistent index: loaded once per finished trial, incrementally; changed trials reloaded; the
+per-process cache and the in-memory store of running trials give the same answers."""
+
+from __future__ import annotations
+
+import json
+
+from provbridge.query import deps
+from provbridge.query.engine import dataset
+from provbridge.query.index import QueryIndex
+from provbridge.query.loading import LOADS
+from tests.query.helpers import DATAFLOW, capture_dataflow
+
+
+def _meta(project) -> dict:  # type: ignore[no-untyped-def]
+    return json.loads((project.root / ".provbridge" / "query" / "index.json").read_text())
+
+
+def test_incremental_loading(project) -> None:  # type: ignore[no-untyped-def]
+    first = capture_dataflow(project)
+    project.run("deps", "e")
+    meta = _meta(project)
+    assert meta["loads"] == 1 and meta["trials"][first.uuid]["loads"] == 1
+    project.run("deps", "e")  # a second query, in another process, loads nothing
+    project.run("impact", "a")
+    assert _meta(project)["loads"] == 1
+
+    second = project.capture(DATAFLOW.replace("b = 3", "b = 4"))
+    project.run("deps", "e")  # the new trial is added; the old one is not reloaded
+    meta = _meta(project)
+    assert meta["loads"] == 2
+    assert meta["trials"][first.uuid]["loads"] == 1 and meta["trials"][second.uuid]["loads"] == 1
+    project.run("query", "--all", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert _meta(project)["loads"] == 2
+
+    project.run("rename", str(first.id), "baseline")  # its graph changed: reloaded, alone
+    out = project.run("query", "-e", 'ASK { ?t <https://w3id.org/provbridge/ns#name> "baseline" }')
+    assert out.stdout.strip() == "true"
+    meta = _meta(project)
+    assert meta["loads"] == 3 and meta["trials"][first.uuid]["loads"] == 2
+    assert meta["trials"][second.uuid]["loads"] == 1
+
+
+def test_deleted_trials_leave_the_index(project) -> None:  # type: ignore[no-untyped-def]
+    first = capture_dataflow(project)
+    second = project.capture(DATAFLOW)
+    project.run("query", "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert set(_meta(project)["trials"]) == {first.uuid, second.uuid}
+    project.run("delete", str(first.id), *(["--yes"] if "--yes" in project.run("delete", "-h").stdout else []))
+    project.run("query", "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert set(_meta(project)["trials"]) == {second.uuid}
+
+
+def test_engines_agree_and_cache_loads_once(project) -> None:  # type: ignore[no-untyped-def]
+    trial = capture_dataflow(project)
+    expected = list(deps("e", trial=trial, engine="index")["version"])
+    before = LOADS[trial.uuid]
+    for _ in range(3):
+        assert list(deps("e", trial=trial, engine="cache")["version"]) == expected
+    assert LOADS[trial.uuid] == before + 1
+    assert list(deps("e", trial=trial, engine="memory")["version"]) == expected
+
+
+def test_busy_index_falls_back_to_memory(project) -> None:  # type: ignore[no-untyped-def]
+    trial = capture_dataflow(project)
+    index = QueryIndex(trial.store, lock_timeout=0.1)
+    with index.open():
+        # another process cannot get the index now: it answers from a fresh in-memory store
+        out = project.run("deps", "e", "--json")
+        assert [v["name"] for v in json.loads(out.stdout)["versions"]][:3] == ["scale", "a", "b"]
+    with dataset(trial.store, [trial]) as data:
+        assert data.persistent
