@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from provbridge.cli.table import format_table
-from provbridge.cli.trials import trial_summary
+from provbridge.manage.table import trial_record
 from provbridge.store.store import Trial, open_store
 
 
@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def trial_details(trial: Trial) -> dict[str, Any]:
     """Everything `show` prints, as JSON-ready data."""
-    data = trial_summary(trial)
+    data = trial_record(trial)
     data.update(command=trial.command, cwd=trial.cwd, user=trial.user, hostname=trial.hostname,
                 exception=trial.exception, note=trial.note, python_version=trial.python_version,
                 provbridge_version=trial.provbridge_version, environment=trial.environment())

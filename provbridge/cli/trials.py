@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from provbridge.cli.table import format_table
-from provbridge.store.store import Trial, open_store
+from provbridge.store.store import open_store
 
 EXTRA_PREFIXES = ("params.", "metrics.", "tags.")
 
@@ -21,27 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--csv", action="store_true", help="comma-separated values with a header row")
     parser.add_argument("--only-changed", action="store_true",
                         help="keep only the columns whose values differ between trials (plus number and name)")
-
-
-def trial_summary(trial: Trial) -> dict[str, Any]:
-    """The stable JSON form of a trial's identity, status, timing and counts."""
-    counts = trial.counts
-    return {
-        "number": trial.id,
-        "id": trial.uuid,
-        "name": trial.name,
-        "kind": trial.kind,
-        "main": trial.main,
-        "status": trial.status,
-        "started_at": trial.started_at.isoformat() if trial.started_at else None,
-        "ended_at": trial.ended_at.isoformat() if trial.ended_at else None,
-        "duration": trial.duration,
-        "exit_code": trial.exit_code,
-        "granularity": trial.granularity,
-        "executions": counts["executions"],
-        "versions": counts["versions"],
-        "file_accesses": counts["file_accesses"],
-    }
 
 
 def run(args: argparse.Namespace) -> int:
