@@ -1,4 +1,4 @@
--- provbridge store schema, version 1.
+-- provbridge store schema, version 2 (version 2 added `imports`).
 -- One SQLite file per project (.provbridge/provbridge.db), WAL mode.
 -- Ids of executions and versions are local to their trial (assigned in memory by the recorder, in
 -- recording order), so parallel runs never contend for ids and a trial's rows are written in batches.
@@ -156,3 +156,16 @@ CREATE TABLE IF NOT EXISTS artifacts (
     created_at TEXT NOT NULL,
     PRIMARY KEY (trial_id, name)
 ) WITHOUT ROWID;
+
+-- Trials brought in from elsewhere (`provbridge import`): where each came from and the content hash of the
+-- source, so that re-importing the same document or database is recognised.
+CREATE TABLE IF NOT EXISTS imports (
+    trial_id    INTEGER PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
+    source      TEXT NOT NULL,                  -- absolute path (or URL) of the document or database
+    sha256      TEXT NOT NULL,                  -- of the source file's bytes
+    format      TEXT NOT NULL,                  -- json | xml | provn | ttl | trig | nq | nt | jsonld | rdf
+                                                -- | noworkflow | remote
+    original    TEXT,                           -- the id of the record in its source (bundle IRI, noWorkflow
+                                                -- trial id), when the source held several
+    imported_at TEXT NOT NULL                   -- ISO 8601, UTC
+);

@@ -8,12 +8,15 @@ from pathlib import Path
 
 from provbridge.errors import SchemaTooNewError, StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STORE_DIR = ".provbridge"
 DB_NAME = "provbridge.db"
 
 # Forward migrations: MIGRATIONS[n] upgrades a file from version n to n + 1.
-MIGRATIONS: dict[int, str] = {}
+# None marks an additive step: the current schema's CREATE ... IF NOT EXISTS statements add what is missing.
+MIGRATIONS: dict[int, str | None] = {
+    1: None,  # 2 added the imports table
+}
 
 
 def schema_sql() -> str:
@@ -95,5 +98,5 @@ def migrate(conn: sqlite3.Connection, version: int) -> None:
     """Apply the forward migrations from ``version`` to SCHEMA_VERSION in one transaction."""
     with conn:
         for step in range(version, SCHEMA_VERSION):
-            conn.executescript(MIGRATIONS[step])
+            conn.executescript(MIGRATIONS[step] or schema_sql())
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))

@@ -53,6 +53,21 @@ def test_newer_schema_is_refused(project: Project) -> None:
     assert proc.stderr.count("\n") == 1 and "upgrade provbridge" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_version_1_file_is_migrated_keeping_its_trials(project: Project) -> None:
+    project.write("a.py", "x = 1\n")
+    project.run("run", "-q", "a.py")
+    db = project.root / ".provbridge" / "provbridge.db"
+    with sqlite3.connect(db) as conn:  # what a version-1 file looked like
+        conn.execute("DROP TABLE imports")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with open_store(db) as store:
+        tables = {name for (name,) in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        assert "imports" in tables and version == str(SCHEMA_VERSION) == "2"
+        assert [t.main for t in store.trials()] == [str(project.root / "a.py")]
+        assert [v.name for v in store.trial(1).versions()] == ["x"]
+
+
 def test_corrupt_file_gives_one_line_and_keeps_the_file(project: Project) -> None:
     store_dir = project.root / ".provbridge"
     store_dir.mkdir()
