@@ -169,3 +169,23 @@ CREATE TABLE IF NOT EXISTS imports (
                                                 -- trial id), when the source held several
     imported_at TEXT NOT NULL                   -- ISO 8601, UTC
 );
+
+-- The graph of a trial imported from a PROV document (`provbridge import`): one row per document or bundle.
+-- A trial "holds a stored graph" exactly when it has a row here (noWorkflow imports use the capture tables).
+CREATE TABLE IF NOT EXISTS import_graphs (
+    trial_id INTEGER PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
+    graph    TEXT,                              -- IRI of the source's named graph (bundle); NULL: default graph
+    triples  INTEGER NOT NULL,                  -- RDF triples in the graph
+    prov     INTEGER NOT NULL,                  -- of which use a PROV-O predicate or class
+    prefixes TEXT NOT NULL DEFAULT '{}'         -- JSON: namespace prefixes the source declared
+);
+
+-- The triples of an imported graph as N-Triples term lines ("subject predicate object", no final " ."),
+-- in source order, zlib-compressed in chunks so that importing, exporting and loading stream.
+CREATE TABLE IF NOT EXISTS import_chunks (
+    trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+    seq      INTEGER NOT NULL,
+    lines    INTEGER NOT NULL,
+    data     BLOB NOT NULL,
+    PRIMARY KEY (trial_id, seq)
+) WITHOUT ROWID;

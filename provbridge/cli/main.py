@@ -32,6 +32,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "deps": ("provbridge.cli.deps", "backward dependencies of a variable: what produced its value"),
     "impact": ("provbridge.cli.impact", "forward impact of a variable or file: what was derived from it"),
     "query": ("provbridge.cli.query", "run a SPARQL query over trials (file, packaged query or -e TEXT)"),
+    "remote": ("provbridge.cli.remote", "add, list or remove remote SPARQL stores to share trials through"),
+    "push": ("provbridge.cli.push", "upload trials to a remote SPARQL store (Graph Store Protocol)"),
+    "import": ("provbridge.cli.importcmd", "import PROV documents (any syntax) or noWorkflow databases as trials"),
 }
 
 

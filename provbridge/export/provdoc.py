@@ -9,6 +9,7 @@ from typing import Any, BinaryIO
 from prov.identifier import Identifier, QualifiedName
 from prov.model import ProvBundle, ProvDocument
 
+from provbridge.imports.translation import ImportedTranslation
 from provbridge.translate import Translation
 from provbridge.translate.records import Element, Iri, QName, Record, Relation, Value
 
@@ -98,12 +99,29 @@ def to_document(translation: Translation) -> ProvDocument:
     for record in translation.document_records():
         top.add(record)
     for part in translation.parts:
+        if isinstance(part, ImportedTranslation):  # an imported document's graph, decoded by prov
+            _add_imported(document, part)
+            continue
         bundle = document.bundle(top.name(part.bundle_id))
         builder = _Builder(document, bundle)
         builder.names = top.names
         for record in part.records():
             builder.add(record)
     return document
+
+
+def _add_imported(document: ProvDocument, part: ImportedTranslation) -> None:
+    from provbridge.imports.provmodel import graph_document
+
+    decoded = graph_document(part.trial, part.bundle_iri, {**part.info.prefixes, part.prefix: part.namespace})
+    known = {namespace.prefix: namespace.uri for namespace in document.namespaces}
+    for bundle in decoded.bundles:
+        for namespace in decoded.namespaces:  # a prefix taken by another URI stays local to the bundle
+            if known.setdefault(namespace.prefix, namespace.uri) == namespace.uri:
+                document.add_namespace(namespace)
+            else:
+                bundle.add_namespace(namespace)
+        document.add_bundle(bundle)
 
 
 def write_xml(translation: Translation, out: BinaryIO) -> None:

@@ -162,6 +162,11 @@ class _Container:
 
 def write(translation: Translation, out: BinaryIO) -> None:
     """Write the translation as one PROV-JSON document, one bundle per trial."""
+    if translation.imported:  # imported graphs are RDF: the prov package maps them to records
+        from provbridge.export.provdoc import to_document
+
+        to_document(translation).serialize(out, format="json")
+        return
     out.write(b'{"prefix":' + orjson.dumps(translation.prefixes))
     top = _Container()
     for record in translation.document_records():

@@ -22,6 +22,7 @@ from provbridge.translate.records import (
 from provbridge.translate.trial import TrialTranslation
 
 if TYPE_CHECKING:
+    from provbridge.imports.translation import ImportedTranslation
     from provbridge.store.store import Trial
 
 __all__ = [
@@ -35,14 +36,18 @@ class Translation:
     """A PROV document over several trials: the vocabulary prefixes, one namespace and bundle per trial."""
 
     def __init__(self, trials: Iterable[Trial], *, base: str | None = None) -> None:
-        self.parts: list[TrialTranslation] = []
+        from provbridge.imports.translation import imported_part
+
+        self.parts: list[TrialTranslation | ImportedTranslation] = []
         seen: set[str] = set()
         taken: set[str] = set(VOCAB_PREFIXES)
         for trial in trials:
             if trial.uuid in seen:
                 continue
             seen.add(trial.uuid)
-            part = TrialTranslation(trial, prefix=trial_prefix(trial.uuid, taken), base=base)
+            prefix = trial_prefix(trial.uuid, taken)
+            # an imported PROV document keeps its stored graph (provbridge.imports)
+            part = imported_part(trial, prefix=prefix, base=base) or TrialTranslation(trial, prefix=prefix, base=base)
             taken.add(part.prefix)
             self.parts.append(part)
         self.prefixes: dict[str, str] = {**VOCAB_PREFIXES, **{p.prefix: p.namespace for p in self.parts}}
@@ -51,6 +56,11 @@ class Translation:
         """Records at the top level of the document (one bundle entity per trial)."""
         for part in self.parts:
             yield from part.document_records()
+
+    @property
+    def imported(self) -> bool:
+        """True when some trial is an imported PROV document (its graph is RDF, not PROV records)."""
+        return any(not isinstance(part, TrialTranslation) for part in self.parts)
 
     def expand(self, qname: str) -> str:
         """The absolute IRI of a ``prefix:local`` name declared in this document."""

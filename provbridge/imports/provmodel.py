@@ -1,0 +1,58 @@
+"""An imported graph as a ``prov`` package document (for PROV-JSON, PROV-XML and PROV-N exports, diagrams
+and diffs), decoded from PROV-O by the ``prov`` package's RDF reader."""
+
+from __future__ import annotations
+
+import warnings
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from provbridge.errors import FormatError
+from provbridge.imports.graphs import triple_lines
+
+if TYPE_CHECKING:
+    from prov.model import ProvBundle, ProvDocument
+
+    from provbridge.store.store import Trial
+
+
+def graph_document(trial: Trial, bundle_iri: str, prefixes: dict[str, str]) -> ProvDocument:
+    """A ProvDocument holding one bundle ``bundle_iri`` with the records of ``trial``'s stored graph;
+    ``prefixes`` (the source's, and one for the bundle's namespace) name what they cover."""
+    import rdflib
+    from prov.model import ProvDocument
+    from prov.serializers.provrdf import ProvRDFSerializer
+    from rdflib.namespace import NamespaceManager
+
+    dataset = rdflib.Dataset()
+    dataset.namespace_manager = NamespaceManager(dataset, bind_namespaces="core")  # not rdflib's 30 defaults
+    for prefix, uri in prefixes.items():
+        if prefix:
+            dataset.bind(prefix, uri, override=False)
+    graph = dataset.graph(rdflib.URIRef(bundle_iri))
+    lines = triple_lines(trial.conn, trial.id)
+    while True:
+        chunk = list(islice(lines, 20000))
+        if not chunk:
+            break
+        graph.parse(data="".join(line + " .\n" for line in chunk), format="nt")
+    document = ProvDocument()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ProvRDFSerializer(document).decode_document(dataset, document)
+    except Exception as exc:  # the prov decoder raises many unrelated types on graphs it cannot map
+        text = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise FormatError(f"trial {trial.id}: its graph cannot be expressed as PROV-DM records ({text})") from None
+    return document
+
+
+def graph_bundle(trial: Trial, bundle_iri: str, prefixes: dict[str, str]) -> ProvBundle:
+    """The one bundle of :func:`graph_document`."""
+    document = graph_document(trial, bundle_iri, prefixes)
+    bundles = list(document.bundles)
+    if not bundles:
+        from prov.model import ProvBundle
+
+        return ProvBundle(document=document)
+    return bundles[0]
