@@ -31,12 +31,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all-versions", "-a", action="store_true",
                         help="dependencies of every version of the variable, not only the latest")
     parser.add_argument("--json", action="store_true", help="print JSON (format in `pydoc provbridge.cli.deps`)")
+    parser.add_argument("--remote", metavar="NAME", help="query a remote SPARQL store the trial was pushed to")
 
 
 def run(args: argparse.Namespace) -> int:
     trial = get_trial(args.trial, args.store)
     result = deps(args.variable, trial=trial, granularity=args.granularity, all_versions=args.all_versions,
-                  raw=True)
+                  raw=True, remote=args.remote)
     rows = version_records(result, trial)
     what = "every version of " if args.all_versions else ""
     title = f"backward dependencies of {what}{args.variable} in trial {trial.id} (granularity {args.granularity})"

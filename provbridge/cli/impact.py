@@ -28,11 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--granularity", "-g", type=int, choices=(0, 1), default=1,
                         help="0: top-level variables and files only; 1: also inside functions (default)")
     parser.add_argument("--json", action="store_true", help="print JSON (format in `pydoc provbridge.cli.impact`)")
+    parser.add_argument("--remote", metavar="NAME", help="query a remote SPARQL store the trial was pushed to")
 
 
 def run(args: argparse.Namespace) -> int:
     trial = get_trial(args.trial, args.store)
-    rows = version_records(impact(args.name, trial=trial, granularity=args.granularity, raw=True), trial)
+    rows = version_records(impact(args.name, trial=trial, granularity=args.granularity, raw=True,
+                                  remote=args.remote), trial)
     title = f"forward impact of {args.name} in trial {trial.id} (granularity {args.granularity})"
     print_versions("impact", args, trial, rows, title)
     return 0

@@ -46,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table",
                         help="output format (default: table)")
     parser.add_argument("--allow-update", action="store_true", help="allow SPARQL updates (on the query index)")
+    parser.add_argument("--remote", metavar="NAME", help="run on a remote SPARQL store (see `provbridge remote`)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,8 +59,11 @@ def run(args: argparse.Namespace) -> int:
     text = _source(args)
     store = get_store(args.store)
     trials = [store.trial(ref) for ref in args.trial] if args.trial else None
-    text = _bind(text, args.param, [graph_iri(t) for t in (trials or store.trials())])
-    with dataset(store, trials) as data:
+    if args.remote is None:
+        text = _bind(text, args.param, [graph_iri(t) for t in (trials or store.trials())])
+    with dataset(store, trials, remote=args.remote) as data:
+        if args.remote is not None:  # graph parameters bind to the trials on the remote
+            text = _bind(text, args.param, data.graphs)
         result = data.query(text, allow_update=args.allow_update)
     print_result(result, args.format)
     return 0

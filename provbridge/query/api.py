@@ -36,7 +36,7 @@ VERSION_COLUMNS = [
 
 
 def sparql(store: StoreLike, query: str, *, trials: Iterable[TrialRef] | TrialRef | None = None,
-           raw: bool = False, allow_update: bool = False, engine: str | None = None) -> Any:
+           raw: bool = False, allow_update: bool = False, engine: str | None = None, remote: str | None = None) -> Any:
     """Run any SPARQL query over some trials (default: all; their union is the default graph, each trial
     is a named graph); ``engine`` as in :func:`provbridge.query.engine.dataset`. Returns a DataFrame
     (SELECT; CONSTRUCT/DESCRIBE as subject/predicate/object rows), a bool (ASK), or with ``raw=True`` the
@@ -46,7 +46,7 @@ def sparql(store: StoreLike, query: str, *, trials: Iterable[TrialRef] | TrialRe
     if trials is not None:
         refs = [trials] if isinstance(trials, (str, int)) or not isinstance(trials, Iterable) else list(trials)
         chosen = [get_trial(ref, opened) for ref in refs]
-    with dataset(opened, chosen, engine=engine) as data:
+    with dataset(opened, chosen, engine=engine, remote=remote) as data:
         result = data.query(query, allow_update=allow_update)
     if raw:
         return result
@@ -56,7 +56,7 @@ def sparql(store: StoreLike, query: str, *, trials: Iterable[TrialRef] | TrialRe
 
 
 def deps(target: str | int, *, trial: TrialRef | None = None, store: StoreLike = None, granularity: int = 1,
-         all_versions: bool = False, raw: bool = False, engine: str | None = None) -> Any:
+         all_versions: bool = False, raw: bool = False, engine: str | None = None, remote: str | None = None) -> Any:
     """Backward dependencies of a variable in a trial (default: the trial being recorded, else the last):
     its latest version, a given version (``name@N`` or ``N``) or, with ``all_versions``, all its versions.
     One row per contributing version (see VERSION_COLUMNS), ordered by version."""
@@ -71,7 +71,7 @@ def deps(target: str | int, *, trial: TrialRef | None = None, store: StoreLike =
         assert name is not None
         which = "backward_all" if all_versions else "backward"
         query = canned(which).bind({"g": graph, "var": name, "level": level})
-    with dataset(chosen.store, [chosen], engine=engine) as data:
+    with dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
         result = data.query(query)
         if not result.terms:
             _check_exists(data, chosen, name, number)
@@ -79,14 +79,14 @@ def deps(target: str | int, *, trial: TrialRef | None = None, store: StoreLike =
 
 
 def impact(target: str, *, trial: TrialRef | None = None, store: StoreLike = None, granularity: int = 1,
-           raw: bool = False, engine: str | None = None) -> Any:
+           raw: bool = False, engine: str | None = None, remote: str | None = None) -> Any:
     """Forward impact of a variable (all its versions) or a file (given as recorded, or relative to the
     trial's directory): every version derived from it, ordered by version."""
     chosen = get_trial(trial, store)
     names = path_candidates(chosen, str(target))
     query = canned("forward").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names,
                                     "level": _level(granularity)})
-    with dataset(chosen.store, [chosen], engine=engine) as data:
+    with dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
         result = data.query(query)
         if not result.terms:
             _check_exists(data, chosen, names, None)
@@ -94,12 +94,12 @@ def impact(target: str, *, trial: TrialRef | None = None, store: StoreLike = Non
 
 
 def versions(target: str, *, trial: TrialRef | None = None, store: StoreLike = None, raw: bool = False,
-             engine: str | None = None) -> Any:
+             engine: str | None = None, remote: str | None = None) -> Any:
     """Every version of a variable (all scopes) or file in a trial, ordered by version."""
     chosen = get_trial(trial, store)
     names = path_candidates(chosen, str(target))
     query = canned("versions").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names})
-    with dataset(chosen.store, [chosen], engine=engine) as data:
+    with dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
         result = data.query(query)
     if not result.terms:
         raise VariableNotFoundError(f"no variable or file {target!r} in trial {chosen.id}")
@@ -116,7 +116,7 @@ class TrialComparison(NamedTuple):
 
 
 def compare_trials(first: TrialRef, second: TrialRef, *, store: StoreLike = None, raw: bool = False,
-                   engine: str | None = None) -> Any:
+                   engine: str | None = None, remote: str | None = None) -> Any:
     """Compare two trials: variables in both with final values side by side, variables only in one, file
     contents only in one, and steps of the operation sequence only in one. ``raw=True`` returns the four
     raw results in a dict."""
@@ -124,7 +124,7 @@ def compare_trials(first: TrialRef, second: TrialRef, *, store: StoreLike = None
     one, two = get_trial(first, opened), get_trial(second, opened)
     params = {"g1": ox.NamedNode(graph_iri(one)), "g2": ox.NamedNode(graph_iri(two))}
     names = ("compare_variables", "compare_only", "compare_files", "compare_operations")
-    with dataset(opened, [one, two], engine=engine) as data:
+    with dataset(opened, [one, two], engine=engine, remote=remote) as data:
         results = {name: data.query(canned(name).bind(params)) for name in names}
     if raw:
         return results
@@ -140,10 +140,11 @@ def compare_trials(first: TrialRef, second: TrialRef, *, store: StoreLike = None
     )
 
 
-def values_across(name: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None) -> Any:
+def values_across(name: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None,
+                   remote: str | None = None) -> Any:
     """The final top-level value of variable ``name`` in every trial, oldest first."""
     opened = get_store(store)
-    with dataset(opened, engine=engine) as data:
+    with dataset(opened, engine=engine, remote=remote) as data:
         result = data.query(canned("values").bind({"var": name}))
         trials = {graph_iri(t): t.id for t in data.trials}
     if raw:
@@ -151,10 +152,11 @@ def values_across(name: str, *, store: StoreLike = None, raw: bool = False, engi
     return _trial_frame(result, trials, ["uuid", "trial_label", "started", "version", "type", "value"])
 
 
-def tagged_values(tag: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None) -> Any:
+def tagged_values(tag: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None,
+                  remote: str | None = None) -> Any:
     """The final value of every variable tagged ``tag`` (e.g. ``metric``) in every trial, oldest first."""
     opened = get_store(store)
-    with dataset(opened, engine=engine) as data:
+    with dataset(opened, engine=engine, remote=remote) as data:
         result = data.query(canned("tagged_values").bind({"tag": tag}))
         trials = {graph_iri(t): t.id for t in data.trials}
     if raw:

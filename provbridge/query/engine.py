@@ -117,7 +117,7 @@ ENGINE_ENV = "PROVBRIDGE_QUERY_ENGINE"
 
 @contextlib.contextmanager
 def dataset(store: Store, trials: Sequence[Trial] | None = None, *, engine: str | None = None,
-            memory: bool = False) -> Iterator[Dataset]:
+            memory: bool = False, remote: str | None = None) -> Iterator[Dataset]:
     """The given trials (default: every trial) loaded for querying, by ``engine`` (default
     ``$PROVBRIDGE_QUERY_ENGINE``, else ``auto``):
 
@@ -128,7 +128,17 @@ def dataset(store: Store, trials: Sequence[Trial] | None = None, *, engine: str 
       in notebooks and long-running scripts);
     - ``memory`` (or ``memory=True``): a fresh in-memory store of just these trials;
     - ``auto``: ``memory`` when every chosen trial is running, else ``index``.
+
+    With ``remote`` (a remote's name), the query runs on that SPARQL store instead (provbridge.remote).
     """
+    # -- remote SPARQL store (issue 10): a RemoteDataset with the same query() interface --------------
+    if remote is not None:
+        from provbridge.remote.dataset import remote_dataset
+
+        with remote_dataset(store, trials, remote) as far:
+            yield far  # type: ignore[misc]
+        return
+    # -- end remote ------------------------------------------------------------------------------------
     whole = trials is None
     chosen = store.trials() if trials is None else list(trials)
     _flush_active(chosen)
