@@ -1,9 +1,10 @@
 """noWorkflow in its own virtual environment, created on first use under a cache directory.
 
-The environment gets ``noworkflow`` from PyPI plus the same numpy, pandas and scikit-learn versions as the
-interpreter running the benchmark, so both tools run the workloads on the same libraries. A marker file
+The environment gets ``noworkflow`` from PyPI plus, for the benchmark, the same numpy, pandas and
+scikit-learn versions as the interpreter running it, so both tools run the workloads on the same libraries
+(the noWorkflow import tests ask for no extra libraries and use their own cache directory). A marker file
 is written only after a complete install; a failed or partial install is removed and reported, and the
-benchmark then skips noWorkflow with that message.
+caller then skips noWorkflow with that message.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ class NoWorkflow:
     libraries: dict[str, str]
 
 
-def _pins() -> list[str]:
+def _pins(libraries: tuple[str, ...]) -> list[str]:
     pins = []
-    for name in SHARED_LIBRARIES:
+    for name in libraries:
         try:
             pins.append(f"{name}=={metadata.version(name)}")
         except metadata.PackageNotFoundError:
@@ -42,10 +43,10 @@ def _pins() -> list[str]:
     return pins
 
 
-def _versions(python: Path) -> dict[str, str]:
+def _versions(python: Path, libraries: tuple[str, ...]) -> dict[str, str]:
     code = ("import json, importlib.metadata as m\n"
             "out = {}\n"
-            f"for n in {('noworkflow', *SHARED_LIBRARIES)!r}:\n"
+            f"for n in {('noworkflow', *libraries)!r}:\n"
             "    try: out[n] = m.version(n)\n"
             "    except m.PackageNotFoundError: out[n] = 'missing'\n"
             "print(json.dumps(out))")
@@ -63,11 +64,12 @@ def _pip(venv: Path, args: list[str], log: Path) -> bool:
 
 
 def ensure_noworkflow(cache: Path = DEFAULT_CACHE, base_python: str | None = None,
-                      log: bool = True) -> NoWorkflow | str:
+                      log: bool = True, libraries: tuple[str, ...] = SHARED_LIBRARIES) -> NoWorkflow | str:
     """The noWorkflow install under ``cache`` (created if missing), or a one-line reason it is unusable.
 
     The venv is built with ``base_python`` (default: this interpreter's base, so the Python version is the
     same as the benchmark's) at its final path: a virtual environment cannot be moved after creation.
+    ``libraries`` are installed next to noWorkflow, pinned to this interpreter's versions when it has them.
     """
     venv = cache / VENV_NAME
     now, python = venv / "bin" / "now", venv / "bin" / "python"
@@ -82,9 +84,9 @@ def ensure_noworkflow(cache: Path = DEFAULT_CACHE, base_python: str | None = Non
             print(f"# installing noWorkflow into {venv} (once; log in {logfile}) ...", flush=True)
         try:
             subprocess.run([base, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
-            ok = _pip(venv, ["noworkflow", *_pins()], logfile)
-            if not ok:  # the pinned library versions may not resolve next to noworkflow: let pip choose
-                ok = _pip(venv, ["noworkflow", *SHARED_LIBRARIES], logfile)
+            ok = _pip(venv, ["noworkflow", *_pins(libraries)], logfile)
+            if not ok and libraries:  # the pinned library versions may not resolve next to noworkflow
+                ok = _pip(venv, ["noworkflow", *libraries], logfile)
         except (subprocess.SubprocessError, OSError) as exc:
             ok = False
             with logfile.open("a") as out:
@@ -95,7 +97,7 @@ def ensure_noworkflow(cache: Path = DEFAULT_CACHE, base_python: str | None = Non
             return f"noWorkflow could not be installed from PyPI ({tail[0][:200]}); see {logfile}"
         (venv / MARKER).write_text("ok\n")
     try:
-        versions = _versions(python)
+        versions = _versions(python, libraries)
     except (subprocess.SubprocessError, OSError, ValueError) as exc:
         return f"noWorkflow environment {venv} is unusable ({exc}); delete it to reinstall"
     if versions.get("noworkflow") in (None, "missing"):
