@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -52,3 +54,12 @@ def assert_remote_equals_local(trial: Trial) -> int:
     assert there == description
     assert count == len(description)
     return len(graph)
+
+
+def store_dump(root: Path) -> list[str]:
+    """Every row of a project's data file, as SQL (equal dumps: nothing local changed)."""
+    conn = sqlite3.connect(root / ".provbridge" / "provbridge.db")
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()

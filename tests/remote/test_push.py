@@ -3,7 +3,6 @@ resuming an interrupted push, and clear errors that change nothing local."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -17,7 +16,7 @@ from provbridge.remote.push import push_trials
 from provbridge.remote.records import record_path
 from tests.conftest import Project
 from tests.remote.conftest import Server
-from tests.remote.helpers import assert_remote_equals_local, chain
+from tests.remote.helpers import assert_remote_equals_local, chain, store_dump
 
 
 def test_push_twice_changes_nothing(shared: Project) -> None:
@@ -86,14 +85,14 @@ def test_interrupted_push_resumes_without_duplicates(shared: Project, arrive: bo
     trial = shared.capture(chain(300))
     store = shared.store()
     remote = get_remote(store.directory, "origin")
-    before = hashlib.sha256((store.directory / "provbridge.db").read_bytes()).hexdigest()
+    before = store_dump(shared.root)
     with pytest.raises(RemoteError, match="push again to resume"):
         push_trials(store, remote, [store.trial(trial.id)], client=CutAfter(3, arrive=arrive), batch_bytes=10_000,
                     progress=False)
     entry = json.loads(record_path(store.directory, "origin").read_text())["trials"][trial.uuid]
     assert entry["complete"] is False
     assert entry["sent"] == 3
-    assert hashlib.sha256((store.directory / "provbridge.db").read_bytes()).hexdigest() == before
+    assert store_dump(shared.root) == before
     client = Client("origin")
     [outcome] = push_trials(store, remote, [store.trial(trial.id)], client=client, batch_bytes=10_000,
                             progress=False)
@@ -105,14 +104,13 @@ def test_interrupted_push_resumes_without_duplicates(shared: Project, arrive: bo
 
 def test_unreachable_server_is_a_clear_error(shared: Project, oxigraph: Server) -> None:
     oxigraph.stop()
-    store_file = shared.root / ".provbridge" / "provbridge.db"
-    before = store_file.read_bytes()
+    before = store_dump(shared.root)
     out = shared.run("push", "--retries", "1", check=False)
     assert out.returncode == 2
     assert out.stderr.startswith("provbridge: error: remote 'origin': PUT http://127.0.0.1:")
     assert "connection refused (is the server running?) (batch 1 of 1; nothing local changed" in out.stderr
     assert len(out.stderr.splitlines()) == 1
-    assert store_file.read_bytes() == before
+    assert store_dump(shared.root) == before
 
 
 def test_refused_request_is_a_clear_error(shared: Project, oxigraph: Server) -> None:

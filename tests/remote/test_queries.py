@@ -1,0 +1,127 @@
+"""Every canned query, the API and the CLI give the same rows on the remote as on the embedded engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from provbridge.errors import QueryError, RemoteError
+from provbridge.query.api import compare_trials, deps, impact, sparql, tagged_values, values_across, versions
+from provbridge.query.engine import dataset
+from provbridge.query.loading import graph_iri
+from provbridge.query.params import canned, canned_names
+from provbridge.query.targets import version_iri
+from provbridge.store.store import Trial
+from tests.conftest import Project
+from tests.query.helpers import DATAFLOW, EXPERIMENT, EXPERIMENT_2
+
+
+@pytest.fixture
+def pushed(shared: Project) -> Project:
+    """Trials 2 and 3 (two runs of an experiment with tags) and 4 (dataflow with files and a function),
+    all pushed, besides the seed trial 1."""
+    shared.write("data.txt", "abcdef\n")
+    shared.capture(EXPERIMENT.replace("rate = 0.5", 'rate = provbridge.tag("rate", 0.5, "hyperparameter")')
+                   .replace("import json", "import json\nimport provbridge"))
+    shared.capture(EXPERIMENT_2)
+    shared.write("in.txt", "hello\n")
+    shared.write("out.txt", "old\n")
+    shared.capture(DATAFLOW, "--granularity", "1")
+    shared.run("push", "--all")
+    return shared
+
+
+def params_for(name: str, trials: list[Trial]) -> dict[str, Any]:
+    """Parameters for a canned query over the pushed trials (comparisons: trials 2 and 3)."""
+    dataflow = trials[3]
+    wanted = canned(name).params
+    values: dict[str, Any] = {}
+    if "g1" in wanted:
+        values.update(g1=ox.NamedNode(graph_iri(trials[1])), g2=ox.NamedNode(graph_iri(trials[2])))
+    if "g" in wanted:
+        values["g"] = ox.NamedNode(graph_iri(dataflow))
+    if "var" in wanted:
+        values["var"] = "a" if name in ("forward", "versions") else "d" if name.startswith("backward") else "n"
+    if "level" in wanted:
+        values["level"] = 1
+    if "target" in wanted:
+        last = max(v.id for v in dataflow.versions("d"))
+        values["target"] = ox.NamedNode(version_iri(dataflow, last))
+    if "tag" in wanted:
+        values["tag"] = "hyperparameter"
+    return values
+
+
+def rows(result: Any) -> list[tuple[str, ...]]:
+    return sorted(tuple(str(term) for term in row) for row in result.terms)
+
+
+@pytest.mark.parametrize("name", canned_names())
+def test_every_canned_query_gives_the_same_rows(pushed: Project, name: str) -> None:
+    store = pushed.store()
+    trials = store.trials()
+    query = canned(name).bind(params_for(name, trials))
+    for chosen in (None, trials[1:]):
+        with dataset(store, chosen, engine="memory") as local:
+            here = local.query(query)
+        with dataset(store, chosen, remote="origin") as far:
+            there = far.query(query)
+        assert there.columns == here.columns
+        assert rows(there) == rows(here)
+        assert here.terms, f"{name} found nothing to compare"
+
+
+def test_api_on_the_remote(pushed: Project) -> None:
+    store = pushed.store()
+    dataflow = store.trial(4)
+    for remote in (None, "origin"):
+        frame = deps("d", trial=dataflow, remote=remote)
+        assert list(frame["name"]) == ["scale", "a", "b", "v", "k", "t", "return", "c", "d"]
+    for call in (lambda r: deps("d", trial=dataflow, all_versions=True, remote=r),
+                 lambda r: impact("in.txt", trial=dataflow, remote=r),
+                 lambda r: versions("a", trial=dataflow, remote=r),
+                 lambda r: values_across("n", store=store, remote=r),
+                 lambda r: tagged_values("hyperparameter", store=store, remote=r),
+                 lambda r: sparql(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", remote=r),
+                 lambda r: sparql(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", trials=[2, 3],
+                                  remote=r),
+                 lambda r: sparql(store, "ASK { ?s a <https://w3id.org/provbridge/ns#Trial> }", remote=r)):
+        here, there = call(None), call("origin")
+        if isinstance(here, bool):
+            assert here is True
+            assert there is True
+        else:
+            assert len(here) > 0
+            assert there.equals(here)
+    here, there = compare_trials(2, 3, store=store), compare_trials(2, 3, store=store, remote="origin")
+    for part in range(4):
+        assert there[part].equals(here[part])
+    assert list(values_across("n", store=store, remote="origin")["trial"]) == [2, 3]
+
+
+def test_cli_on_the_remote(pushed: Project) -> None:
+    for args in (["deps", "d"], ["deps", "d", "--json", "-g", "0"], ["impact", "in.txt", "--json"],
+                 ["query", "backward", "-t", "4", "-p", "var=c", "-p", "level=1", "-f", "csv"],
+                 ["query", "compare_variables", "-t", "2", "-t", "3", "-f", "json"],
+                 ["query", "values", "-p", "var=scaled", "-f", "tsv"],
+                 ["query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"],
+                 ["query", "-e", "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } ORDER BY ?s ?t LIMIT 5", "-f", "csv"]):
+        here = pushed.run(*args).stdout
+        assert pushed.run(*args, "--remote", "origin").stdout == here
+
+
+def test_remote_errors(pushed: Project) -> None:
+    store = pushed.store()
+    pushed.capture("late = 1\n")
+    with pytest.raises(RemoteError, match=r"^trial 5 \(.*\) is not on remote 'origin'; push it first"):
+        deps("late", trial=store.trial(5), remote="origin")
+    with pytest.raises(QueryError, match=r"^remote 'origin' refused the query: "):
+        sparql(store, "SELECT WHERE {", remote="origin")
+    with pytest.raises(QueryError, match="updates are not sent to remote 'origin'"):
+        sparql(store, "CLEAR ALL", remote="origin", allow_update=True)
+    out = pushed.run("query", "-e", "SELECT * WHERE { ?s ?p ?o }", "--remote", "nowhere", check=False)
+    assert out.returncode == 2
+    assert out.stderr == ("provbridge: error: no remote 'nowhere' (origin); add one with "
+                          "`provbridge remote add NAME URL`\n")
