@@ -16,7 +16,8 @@ from typing import Any
 from provbridge import __version__
 from provbridge.capture.environment import ENV_ALLOW, is_secret_name
 from provbridge.errors import FormatError, StoreError, TrialNotFoundError
-from provbridge.imports.noworkflow_graph import Converted, StmtKey, TrialGraph
+from provbridge.imports.noworkflow_graph import Converted, StmtKey, convert
+from provbridge.imports.noworkflow_source import TrialSource
 from provbridge.store.store import Store, Trial
 from provbridge.store.writer import TABLES, utcnow
 
@@ -158,9 +159,9 @@ def _import_trial(store: Store, conn: sqlite3.Connection, tables: set[str], db: 
             raise FormatError(f"{where} was recorded by noWorkflow {made_by}, newer than this import understands "
                               f"({SUPPORTED_MAJOR}.x)")
         started = _time(start) or datetime.now(timezone.utc)
-        graph = TrialGraph(conn, original, main_block=main_id, cwd=cwd or str(db.parent.parent), script=script or "",
-                           started=started.timestamp(), content=db.parent / "content")
-        converted = graph.convert()
+        source = TrialSource(conn, original, tables=tables, main_block=main_id, cwd=cwd or str(db.parent.parent),
+                             script=script or "", started=started.timestamp(), content=db.parent / "content")
+        converted = convert(source)
         tags = _tags(conn, tables, original)
         user = _user(conn, tables, original)
     except sqlite3.Error as exc:
