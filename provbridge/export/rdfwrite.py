@@ -23,7 +23,7 @@ def write_nquads(translation: Translation, out: BinaryIO, *, graphs: bool = True
     with every graph merged when ``graphs`` is false."""
     mapper = TripleMapper(Terms(translation.prefixes, compact=False))
     lines: list[str] = []
-    _lines(mapper, translation.document_records(), " .\n", lines, out)
+    _lines(mapper, translation.document_records(imported=graphs), " .\n", lines, out)
     for part in translation.parts:
         end = f" {mapper.terms.node(part.bundle_id)} .\n" if graphs else " .\n"
         if isinstance(part, ImportedTranslation):  # an imported document: its stored triples as they are
@@ -63,7 +63,7 @@ def write_turtle(translation: Translation, out: BinaryIO, *, graphs: bool = True
     mapper = TripleMapper(Terms(translation.prefixes, compact=True))
     lines = [f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in prefixes.items()]
     lines.append("\n")
-    _grouped(mapper, translation.document_records(), "", lines, out)
+    _grouped(mapper, translation.document_records(imported=graphs), "", lines, out)
     for part in translation.parts:
         if graphs:
             lines.append(f"\n{part.bundle_id} {{\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from provbridge.errors import FormatError
 from provbridge.imports.graphs import triple_lines
@@ -36,6 +36,7 @@ def graph_document(trial: Trial, bundle_iri: str, prefixes: dict[str, str]) -> P
         if not chunk:
             break
         graph.parse(data="".join(line + " .\n" for line in chunk), format="nt")
+    _bind_namespaces(dataset, graph)
     document = ProvDocument()
     try:
         with warnings.catch_warnings():
@@ -45,6 +46,26 @@ def graph_document(trial: Trial, bundle_iri: str, prefixes: dict[str, str]) -> P
         text = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise FormatError(f"trial {trial.id}: its graph cannot be expressed as PROV-DM records ({text})") from None
     return document
+
+
+def _bind_namespaces(dataset: Any, graph: Any) -> None:
+    """Give every namespace of the graph's IRIs a prefix (``ns1``...) unless one is bound already: the prov
+    decoder otherwise mints them itself, and then fails on some IRIs depending on set iteration order."""
+    import rdflib
+
+    bound = sorted((str(uri) for _, uri in dataset.namespace_manager.namespaces()), key=len, reverse=True)
+    seen: set[str] = set()
+    for triple in graph:
+        for term in triple:
+            if not isinstance(term, rdflib.URIRef):
+                continue
+            text = str(term)
+            cut = max(text.rfind("/"), text.rfind("#"), text.rfind(":")) + 1
+            namespace = text[:cut]
+            if not namespace or namespace in seen or not text[cut:] or any(text.startswith(b) for b in bound):
+                continue
+            seen.add(namespace)
+            dataset.bind(f"ns{len(seen)}", namespace, override=False)
 
 
 def graph_bundle(trial: Trial, bundle_iri: str, prefixes: dict[str, str]) -> ProvBundle:

@@ -52,10 +52,12 @@ class Translation:
             self.parts.append(part)
         self.prefixes: dict[str, str] = {**VOCAB_PREFIXES, **{p.prefix: p.namespace for p in self.parts}}
 
-    def document_records(self) -> Iterator[Record]:
-        """Records at the top level of the document (one bundle entity per trial)."""
+    def document_records(self, *, imported: bool = True) -> Iterator[Record]:
+        """Records at the top level of the document (one bundle entity per trial); ``imported=False`` leaves
+        out those of imported documents (a merged graph has no bundle for them to describe)."""
         for part in self.parts:
-            yield from part.document_records()
+            if imported or isinstance(part, TrialTranslation):
+                yield from part.document_records()
 
     @property
     def imported(self) -> bool:
