@@ -18,9 +18,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="absolute tolerance for numbers (default 0)")
     parser.add_argument("--artifacts", action="store_true",
                         help="compare the artifacts both trials saved exactly (unpickles them)")
+    parser.add_argument("--remote", metavar="NAME",
+                        help="compare the trials' graphs on a remote SPARQL store (the canned comparison queries)")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.remote is not None:  # the canned comparison queries on a remote (provbridge.remote)
+        from provbridge.remote.views import diff_text, remote_diff
+
+        with open_store(args.store) as store:
+            found = remote_diff(store, args.first, args.second, args.remote, all=args.all)
+        print(orjson.dumps(found, option=orjson.OPT_INDENT_2, default=str).decode() if args.json else diff_text(found))
+        return 0
     from provbridge.manage.diff import diff
 
     with open_store(args.store) as store:

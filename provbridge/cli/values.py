@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="one JSON object per trial, in a list")
     out.add_argument("--csv", action="store_true", help="comma-separated values with a header row")
+    parser.add_argument("--remote", metavar="NAME", help="the values in every trial on a remote SPARQL store")
 
 
 def records(variable: str, store_arg: str | None) -> list[dict[str, Any]]:
@@ -40,7 +41,13 @@ def records(variable: str, store_arg: str | None) -> list[dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    rows = records(args.variable, args.store)
+    if args.remote is not None:  # the canned values query on a remote (provbridge.remote)
+        from provbridge.remote.views import remote_values
+
+        with open_store(args.store) as store:
+            rows = remote_values(store, args.variable, args.remote)
+    else:
+        rows = records(args.variable, args.store)
     if args.json:
         print(orjson.dumps(rows, option=orjson.OPT_INDENT_2, default=str).decode())
         return 0

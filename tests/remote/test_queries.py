@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pyoxigraph as ox
@@ -13,6 +14,7 @@ from provbridge.query.engine import dataset
 from provbridge.query.loading import graph_iri
 from provbridge.query.params import canned, canned_names
 from provbridge.query.targets import version_iri
+from provbridge.remote.views import remote_diff, remote_values
 from provbridge.store.store import Trial
 from tests.conftest import Project
 from tests.query.helpers import DATAFLOW, EXPERIMENT, EXPERIMENT_2
@@ -125,3 +127,27 @@ def test_remote_errors(pushed: Project) -> None:
     assert out.returncode == 2
     assert out.stderr == ("provbridge: error: no remote 'nowhere' (origin); add one with "
                           "`provbridge remote add NAME URL`\n")
+
+
+def test_diff_and_values_on_the_remote(pushed: Project) -> None:
+    store = pushed.store()
+    values = json.loads(pushed.run("values", "n", "--remote", "origin", "--json").stdout)
+    assert values == remote_values(store, "n", None)
+    assert [(v["trial"], v["value"]) for v in values] == [(2, 7), (3, 7)]
+    table = pushed.run("values", "scaled", "--remote", "origin").stdout.splitlines()
+    assert table[0].split() == ["trial", "version", "type", "value"]
+    assert [(row.split()[0], *row.split()[2:]) for row in table[2:]] == [("2", "float", "3.5"), ("3", "float", "1.75")]
+    found = json.loads(pushed.run("diff", "2", "3", "--remote", "origin", "--json", "--all").stdout)
+    assert found == {**remote_diff(store, "2", "3", None, all=True), "remote": "origin"}
+    changed = json.loads(pushed.run("diff", "2", "3", "--remote", "origin", "--json").stdout)
+    assert [(v["name"], v["value1"], v["value2"]) for v in changed["variables"]] == [
+        ("rate", 0.5, 0.25), ("result", changed["variables"][1]["value1"], changed["variables"][1]["value2"]),
+        ("scaled", 3.5, 1.75)]
+    assert changed["only"] == [{"side": 1, "trial": 2, "name": "provbridge", "scope": "<module>"}]
+    # trial 3 found trial 2's out.json before rewriting it: only its own output is new
+    assert [(f["side"], f["trial"], f["path"].rsplit("/", 1)[-1]) for f in changed["files"]] == [(2, 3, "out.json")]
+    text = pushed.run("diff", "2", "3", "--remote", "origin").stdout
+    assert text.startswith("trial 2 vs trial 3 on remote origin\n\nvariables in both: 3\n")
+    assert "\nvariables in one trial only: 1\n" in text
+    missing = pushed.run("values", "nothing", "--remote", "origin", check=False)
+    assert missing.stderr == "provbridge: error: no trial on remote 'origin' has a variable 'nothing'\n"
