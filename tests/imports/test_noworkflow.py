@@ -44,6 +44,24 @@ unused = 7
 with open("output.txt", "w") as out:
     out.write(str(e))
 """
+MUTATIONS = """
+import math
+from helper import double
+class Box:
+    pass
+total = 0
+for i in range(3):
+    total += i
+box = Box()
+box.value = total
+items = {}
+items["k"] = double(total)
+root = math.sqrt(items["k"])
+"""
+HELPER = """
+def double(x):
+    return 2 * x
+"""
 NODE = re.compile(r'^\s*(\w+) \[label="((?:[^"\\]|\\.)*)"', re.M)
 EDGE = re.compile(r"^\s*(\w+) -> (\w+)", re.M)
 
@@ -67,25 +85,47 @@ def _base_python() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def now_project(tmp_path_factory: pytest.TempPathFactory) -> NowProject:
+def now_command() -> Path:
+    """noWorkflow's ``now``, installed from PyPI into the test cache on first use."""
     cache = Path(os.environ.get("PROVBRIDGE_TEST_CACHE") or Path.home() / ".cache" / "provbridge-tests")
     nowf = ensure_noworkflow(cache, base_python=_base_python(), log=False, libraries=())
     if isinstance(nowf, str):
         pytest.skip(nowf)
+    return nowf.now
+
+
+def _now(now: Path, root: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROVBRIDGE", "PYTHON"))}
+    proc = subprocess.run([str(now), *args], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"now {' '.join(args)} failed:\n{proc.stderr[-2000:]}"
+    return proc.stdout
+
+
+def _dots(now: Path, root: Path) -> tuple[str, str]:
+    return (_now(now, root, "export", "dataflow", "-m", "fineGrain", "1"),
+            _now(now, root, "export", "dataflow", "-m", "fineGrain", "-d", "1", "1"))
+
+
+@pytest.fixture(scope="module")
+def now_project(now_command: Path, tmp_path_factory: pytest.TempPathFactory) -> NowProject:
     root = tmp_path_factory.mktemp("nowproject")
     (root / "script.py").write_text(textwrap.dedent(SCRIPT).lstrip())
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROVBRIDGE", "PYTHON"))}
-
-    def now(*args: str) -> str:
-        proc = subprocess.run([str(nowf.now), *args], cwd=root, env=env, capture_output=True, text=True, timeout=600)
-        assert proc.returncode == 0, f"now {' '.join(args)} failed:\n{proc.stderr[-2000:]}"
-        return proc.stdout
-
     for numbers in ("1 2 3\n", "1 2 4\n"):
         (root / "input.txt").write_text(numbers)
-        now("run", "script.py")
-    return NowProject(root, root / ".noworkflow" / "db.sqlite", now("export", "dataflow", "-m", "fineGrain", "1"),
-                      now("export", "dataflow", "-m", "fineGrain", "-d", "1", "1"))
+        _now(now_command, root, "run", "script.py")
+    return NowProject(root, root / ".noworkflow" / "db.sqlite", *_dots(now_command, root))
+
+
+@pytest.fixture(scope="module")
+def mutations(now_command: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[NowProject, Trial]:
+    """MUTATIONS recorded by noWorkflow (imports, a loop, ``+=``, attribute and item assignments), imported."""
+    root = tmp_path_factory.mktemp("nowmutations")
+    (root / "script.py").write_text(textwrap.dedent(MUTATIONS).lstrip())
+    (root / "helper.py").write_text(textwrap.dedent(HELPER).lstrip())
+    _now(now_command, root, "run", "script.py")
+    project = NowProject(root, root / ".noworkflow" / "db.sqlite", *_dots(now_command, root))
+    store = open_store(root / ".provbridge", create=True)
+    return project, import_noworkflow(store, project.db)[0]
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +183,30 @@ def test_backward_dependencies_match_noworkflow(imported: list[Trial], now_proje
     assert _names(first.backward(variable, granularity=0)) == coarse
     assert set(deps(variable, trial=first, granularity=1)["name"]) == fine
     assert set(deps(variable, trial=first, granularity=0)["name"]) == coarse
+
+
+@pytest.mark.parametrize("variable", ["root", "total"])
+def test_mutations_match_noworkflow(mutations: tuple[NowProject, Trial], variable: str) -> None:
+    project, trial = mutations
+    assert _names(trial.backward(variable)) == noworkflow_backward(project.dot_fine, variable, project.root)
+    assert _names(trial.backward(variable, granularity=0)) == noworkflow_backward(project.dot_coarse, variable,
+                                                                                  project.root)
+
+
+def test_mutations_make_versions(mutations: tuple[NowProject, Trial]) -> None:
+    trial = mutations[1]
+    assert _names(trial.backward("root")) == {"double", "i", "items", "math", "total"}
+    assert [(v.kind, v.value) for v in trial.versions("total")] == [("assign", 0), ("assign", 0), ("assign", 1),
+                                                                    ("assign", 3)]
+    items = trial.latest("items")  # items["k"] = ... is a new version of items, derived from the old one
+    assert (items.kind, items.repr) == ("mutate", 'items["k"] = 6')
+    assert sorted(v.label for v in trial.sources(items.id)) == ["double@33", "items@31", "total@25"]
+    assert {(v.name, v.kind, v.type) for v in trial.versions() if v.name in ("math", "double", "Box")} == {
+        ("math", "import", "module"), ("double", "import", "function"), ("Box", "class", "type")}
+    assert trial.latest("root").value == pytest.approx(6 ** 0.5)
+    # for mutated variables noWorkflow's graph keeps the first binding; provbridge the mutation (DESIGN §3)
+    box = trial.latest("box")
+    assert (box.kind, sorted(v.name for v in trial.sources(box.id))) == ("mutate", ["box", "total"])
 
 
 def test_backward_dependencies_exact(imported: list[Trial], now_project: NowProject) -> None:
