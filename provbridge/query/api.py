@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pyoxigraph as ox
 
 from provbridge.errors import QueryError, VariableNotFoundError
+from provbridge.imports.graphs import is_stored_graph
+from provbridge.imports.queries import graph_deps, graph_records
 from provbridge.query.details import version_details
 from provbridge.query.engine import dataset
 from provbridge.query.loading import graph_iri
@@ -61,6 +63,8 @@ def deps(target: str | int, *, trial: TrialRef | None = None, store: StoreLike =
     its latest version, a given version (``name@N`` or ``N``) or, with ``all_versions``, all its versions.
     One row per contributing version (see VERSION_COLUMNS), ordered by version."""
     chosen = get_trial(trial, store)
+    if is_stored_graph(chosen):  # an imported PROV document: provbridge.imports.queries, backward_prov.rq
+        return graph_deps(chosen, target, raw=raw, engine=engine)
     level = _level(granularity)
     name, number = split_target(target)
     graph = ox.NamedNode(graph_iri(chosen))
@@ -83,6 +87,8 @@ def impact(target: str, *, trial: TrialRef | None = None, store: StoreLike = Non
     """Forward impact of a variable (all its versions) or a file (given as recorded, or relative to the
     trial's directory): every version derived from it, ordered by version."""
     chosen = get_trial(trial, store)
+    if is_stored_graph(chosen):  # an imported PROV document: provbridge.imports.queries, forward_prov.rq
+        return graph_deps(chosen, target, forward=True, raw=raw, engine=engine)
     names = path_candidates(chosen, str(target))
     query = canned("forward").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names,
                                     "level": _level(granularity)})
@@ -191,6 +197,8 @@ def version_records(result: Result, trial: Trial) -> list[dict[str, Any]]:
     """Rows of a versions-shaped result (backward, forward, versions) as dictionaries with VERSION_COLUMNS,
     ordered by version, the display fields the query does not fetch read from the store; nodes that are
     not stored versions (such as the pre-write state of a file) are left out."""
+    if is_stored_graph(trial):  # an imported PROV document: nodes, not versions
+        return graph_records(result, trial)
     found = []
     for record in result.records():
         number = version_number(record.get("version"))
