@@ -92,8 +92,8 @@ class _Conversion:
             if scope is None or comp is None:
                 continue  # builtins, types and untraced library code
             eid = self._execution(ev, comp, current)
-            if ev.id in src.scopes and ev.id != src.main:
-                self._call(ev, comp, eid)
+            if ev.id in src.scopes and ev.id not in self.act_exec:
+                self._call(ev.id, eid)
             binding = self._classify(ev, comp)
             if binding is not None:
                 name, kind = binding
@@ -106,6 +106,8 @@ class _Conversion:
                     shared[(scope, name)] = self._version(ev, name, scope, kind, eid)
             for row in accesses.pop(ev.id, ()):
                 self._access(row, eid, ev.id)
+        for act in src.scopes:  # traced activations without evaluations of their own
+            self._activation(act)
         for rows in accesses.values():  # opened in code the trial did not trace: the nearest traced execution
             for row in rows:
                 self._access(row, self._nearest(row[6]), None)
@@ -118,31 +120,42 @@ class _Conversion:
         src, act = self.src, ev.activation
         stmt = src.statement(ev.component)
         if act != src.main and (stmt is None or stmt == src.acts[act].block):  # parameters: the call itself
-            eid = self.act_exec[act]
+            eid = self._activation(act)
         elif stmt is not None and current.get(act, (None, 0))[0] == stmt:
             eid = current[act][1]
         else:
             eid = next(self.ids)
             kind = STATEMENTS[src.comps[stmt].type] if stmt is not None else comp.type
-            self.out.executions.append([eid, self.act_exec[act], "statement", self._stmt_key(stmt), None, kind,
+            self.out.executions.append([eid, self._activation(act), "statement", self._stmt_key(stmt), None, kind,
                                         None, None, 1, None, None, None])
             current[act] = (stmt, eid)
         self.exec_of[ev.id] = eid
         return eid
 
-    def _call(self, ev: Evaluation, comp: Component, eid: int) -> None:
-        """The activation that evaluation ``ev`` started: a traced function call, class body or module."""
+    def _activation(self, act: int) -> int:
+        """The execution of traced activation ``act``; one called from code the trial did not trace (``map``,
+        ``sorted``, a class's ``__init__``...) gets it when it is first met, under the nearest traced one."""
+        eid = self.act_exec.get(act)
+        if eid is None:
+            self.exec_of[act] = parent = self._nearest(act)
+            eid = self._call(act, parent)
+        return eid
+
+    def _call(self, act_id: int, parent: int) -> int:
+        """The execution of activation ``act_id`` (a traced function call, class body or module) and the
+        ``return`` version of a function call."""
         src = self.src
-        act = src.acts[ev.id]
+        act, ev = src.acts[act_id], src.by_id.get(act_id)
         block = src.comps.get(act.block) if act.block is not None else None
         module = block is not None and block.type in ("script", "module")
-        callee = src.scopes[ev.id]
-        self.act_exec[ev.id] = cid = next(self.ids)
-        self.out.executions.append([cid, eid, "module" if module else "call", self._stmt_key(act.block),
+        callee = src.scopes[act_id]
+        self.act_exec[act_id] = cid = next(self.ids)
+        self.out.executions.append([cid, parent, "module" if module else "call", self._stmt_key(act.block),
                                     act.block if module else None, act.name if module else callee,
                                     src.started + act.start, self._end(ev), 1, "ok", None, None])
-        if comp.type == "call" and block is not None and block.type == "function_def":
+        if ev is not None and block is not None and block.type == "function_def":
             self._version(ev, "return", callee, "return", cid)
+        return cid
 
     def _nearest(self, act: int) -> int:
         seen = set()

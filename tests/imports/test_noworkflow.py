@@ -57,6 +57,11 @@ box.value = total
 items = {}
 items["k"] = double(total)
 root = math.sqrt(items["k"])
+def inc(x):
+    y = x + 1
+    return y
+ys = list(map(inc, [3, 1, 2]))
+w = ys[0] + root
 """
 HELPER = """
 def double(x):
@@ -118,7 +123,8 @@ def now_project(now_command: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="module")
 def mutations(now_command: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[NowProject, Trial]:
-    """MUTATIONS recorded by noWorkflow (imports, a loop, ``+=``, attribute and item assignments), imported."""
+    """MUTATIONS recorded by noWorkflow (imports, a loop, ``+=``, attribute and item assignments, a function
+    called back by ``map``), imported."""
     root = tmp_path_factory.mktemp("nowmutations")
     (root / "script.py").write_text(textwrap.dedent(MUTATIONS).lstrip())
     (root / "helper.py").write_text(textwrap.dedent(HELPER).lstrip())
@@ -185,7 +191,7 @@ def test_backward_dependencies_match_noworkflow(imported: list[Trial], now_proje
     assert set(deps(variable, trial=first, granularity=0)["name"]) == coarse
 
 
-@pytest.mark.parametrize("variable", ["root", "total"])
+@pytest.mark.parametrize("variable", ["root", "total", "ys", "w"])
 def test_mutations_match_noworkflow(mutations: tuple[NowProject, Trial], variable: str) -> None:
     project, trial = mutations
     assert _names(trial.backward(variable)) == noworkflow_backward(project.dot_fine, variable, project.root)
@@ -205,6 +211,10 @@ def test_mutations_make_versions(mutations: tuple[NowProject, Trial]) -> None:
         ("math", "import", "module"), ("double", "import", "function"), ("Box", "class", "type")}
     assert trial.latest("root").value == pytest.approx(6 ** 0.5)
     # for mutated variables noWorkflow's graph keeps the first binding; provbridge the mutation (DESIGN §3)
+    executions = {e.id: e for e in trial.executions()}  # inc, called back by map(): its calls and returns
+    assert [(c.name, executions[c.parent].text if c.parent else None) for c in trial.executions("call")] == [
+        ("Box", "class Box:"), *[("inc", "ys = list(map(inc, [3, 1, 2]))")] * 3]
+    assert [v.value for v in trial.versions("return")] == [4, 2, 3]
     box = trial.latest("box")
     assert (box.kind, sorted(v.name for v in trial.sources(box.id))) == ("mutate", ["box", "total"])
 
