@@ -79,7 +79,7 @@ def graph_records(result: Result, trial: Trial) -> list[dict[str, Any]]:
     rows = []
     for record in result.records():
         name = record.get("name")
-        if name == record.get("node"):  # no name or label: the identifier, compacted by the document's prefixes
+        if isinstance(name, str) and name == record.get("node"):  # no name or label: the compacted identifier
             name = next((f"{p}:{name[len(u):]}" for u, p in prefixes if name.startswith(u)), name)
         rows.append({
             "trial": trial.id, "version": None, "name": name, "scope": None,
