@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import provbridge
-from provbridge.errors import FormatError, TrialNotFoundError
+from provbridge.errors import FormatError, StoreError, TrialNotFoundError
 from provbridge.export.validation import validate
 from provbridge.imports.noworkflow import import_noworkflow
 from provbridge.query import deps
@@ -328,6 +328,13 @@ def test_bad_databases(now_project: NowProject, fresh: Store, tmp_path: Path) ->
     with pytest.raises(FormatError) as exc:
         import_noworkflow(fresh, newer)
     assert "recorded by noWorkflow 3.0.0, newer than this import understands (2.x)" in _one_line(exc)
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as db:
+        db.execute("CREATE TABLE trial (id INTEGER PRIMARY KEY, script TEXT)")
+        db.execute("CREATE TABLE function_activation (id INTEGER PRIMARY KEY, trial_id INTEGER, name TEXT)")
+    with pytest.raises(FormatError) as exc:
+        import_noworkflow(fresh, old)
+    assert "written by noWorkflow 1.x; only noWorkflow 2.x databases can be imported" in _one_line(exc)
     with pytest.raises(TrialNotFoundError) as exc:
         import_noworkflow(fresh, now_project.db, [1, 7])
     assert _one_line(exc).endswith("has no noWorkflow trial 7 (its trials: 1-2)")
@@ -372,3 +379,19 @@ def test_import_command(now_project: NowProject, tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and "is not an SQLite database" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_failed_write_leaves_nothing(now_project: NowProject, fresh: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import provbridge.imports.noworkflow as module
+
+    def counts() -> list[int]:
+        return [fresh.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("trials", "code", "statements", "executions", "versions", "imports")]
+
+    import_noworkflow(fresh, now_project.db, [1])
+    before = counts()
+    monkeypatch.setitem(module.TABLES, "tags", "INSERT INTO no_such_table VALUES (?,?,?,?,?)")
+    with pytest.raises(StoreError) as exc:
+        import_noworkflow(fresh, now_project.db, [2])
+    assert "nothing was imported" in _one_line(exc)
+    assert counts() == before
