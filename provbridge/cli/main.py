@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("provbridge.cli.query", "run a SPARQL query over trials (file, packaged query or -e TEXT)"),
     "remote": ("provbridge.cli.remote", "add, list or remove remote SPARQL stores to share trials through"),
     "push": ("provbridge.cli.push", "upload trials to a remote SPARQL store (Graph Store Protocol)"),
+    "pull": ("provbridge.cli.pull", "bring trials from a remote SPARQL store into this store"),
     "import": ("provbridge.cli.importcmd", "import PROV documents (any syntax) or noWorkflow databases as trials"),
 }
 

@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
                       f"request(s), {outcome.seconds:.2f} s")
             elif outcome.status == "unchanged":
                 print(f"trial {outcome.trial}: unchanged")
+            elif outcome.status == "pulled":
+                print(f"trial {outcome.trial}: pulled from {remote.name} (not pushed back)")
             else:
                 print(f"trial {outcome.trial}: skipped (still running)", file=sys.stderr)
 

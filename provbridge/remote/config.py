@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from provbridge.errors import RemoteError
 from provbridge.remote.files import read_json, write_json
@@ -129,3 +129,10 @@ def remove_remote(directory: Path, name: str) -> Remote:
     write_json(path, data)
     record_path(directory, name).unlink(missing_ok=True)
     return remote
+
+
+def graph_url(endpoint: str, graph: str) -> str:
+    """The Graph Store Protocol URL of a named graph (indirect identification: ``?graph=IRI``)."""
+    parts = urlsplit(endpoint)
+    query = (parts.query + "&" if parts.query else "") + urlencode({"graph": graph})
+    return urlunsplit(parts._replace(query=query))

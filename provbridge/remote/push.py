@@ -8,15 +8,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from provbridge.errors import RemoteError
 from provbridge.progress import Progress
 from provbridge.query.loading import graph_iri, signature
-from provbridge.remote.config import Remote
+from provbridge.remote.config import Remote, graph_url
 from provbridge.remote.content import BATCH_BYTES, Content, trial_content
 from provbridge.remote.dataset import graph_size
 from provbridge.remote.http import Client
+from provbridge.remote.pull import pulled_from
 from provbridge.remote.records import PushRecord
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ NTRIPLES = "application/n-triples"
 @dataclass
 class Pushed:
     """The outcome for one trial: ``status`` is ``pushed``, ``resumed`` (an interrupted push finished),
-    ``unchanged`` (skipped: the remote has this content) or ``running`` (skipped: still being recorded)."""
+    ``unchanged`` (skipped: the remote has this content), ``running`` (skipped: still being recorded) or
+    ``pulled`` (skipped: it was pulled from this remote)."""
 
     trial: int
     uuid: str
@@ -37,13 +38,6 @@ class Pushed:
     bytes: int = 0
     batches: int = 0
     seconds: float = 0.0
-
-
-def graph_url(endpoint: str, graph: str) -> str:
-    """The Graph Store Protocol URL of a named graph (indirect identification: ``?graph=IRI``)."""
-    parts = urlsplit(endpoint)
-    query = (parts.query + "&" if parts.query else "") + urlencode({"graph": graph})
-    return urlunsplit(parts._replace(query=query))
 
 
 def push_trials(store: Store, remote: Remote, trials: Sequence[Trial], *, force: bool = False,
@@ -55,11 +49,15 @@ def push_trials(store: Store, remote: Remote, trials: Sequence[Trial], *, force:
     endpoint = remote.store_endpoint()
     own = client is None
     active = client or Client(remote.name)
+    pulled = set(pulled_from(store, remote).values())
     results = []
     try:
         for trial in trials:
-            outcome = _push_one(trial, remote, endpoint, record, active, force=force, batch_bytes=batch_bytes,
-                                progress=progress)
+            if trial.id in pulled:  # it is there already, under its original graph
+                outcome = Pushed(trial.id, trial.uuid, "pulled")
+            else:
+                outcome = _push_one(trial, remote, endpoint, record, active, force=force, batch_bytes=batch_bytes,
+                                    progress=progress)
             results.append(outcome)
             if report is not None:
                 report(outcome)

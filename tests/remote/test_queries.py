@@ -31,15 +31,34 @@ def pushed(shared: Project) -> Project:
     shared.write("in.txt", "hello\n")
     shared.write("out.txt", "old\n")
     shared.capture(DATAFLOW, "--granularity", "1")
+    shared.write("doc.ttl", PROV_DOCUMENT)
+    shared.run("import", "doc.ttl")
     shared.run("push", "--all")
     return shared
 
 
+# An imported PROV document (trial 5), for the queries over imported trials.
+PROV_DOCUMENT = """
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <http://example.org/> .
+ex:data a prov:Entity ; rdfs:label "data" .
+ex:analysis a prov:Activity ; prov:used ex:data .
+ex:report a prov:Entity ; rdfs:label "report" ; prov:wasDerivedFrom ex:data ; prov:wasGeneratedBy ex:analysis .
+ex:summary a prov:Entity ; rdfs:label "summary" ; prov:wasDerivedFrom ex:report .
+"""
+
+
 def params_for(name: str, trials: list[Trial]) -> dict[str, Any]:
-    """Parameters for a canned query over the pushed trials (comparisons: trials 2 and 3)."""
+    """Parameters for a canned query over the pushed trials (comparisons: trials 2 and 3; queries of
+    imported documents: trial 5)."""
     dataflow = trials[3]
     wanted = canned(name).params
     values: dict[str, Any] = {}
+    if "prov" in name:
+        start = ox.NamedNode("http://example.org/" + ("data" if name.startswith("forward") else "summary"))
+        known = {"g": ox.NamedNode(graph_iri(trials[4])), "var": "summary", "iri": start, "target": start}
+        return {key: known[key] for key in wanted}
     if "g1" in wanted:
         values.update(g1=ox.NamedNode(graph_iri(trials[1])), g2=ox.NamedNode(graph_iri(trials[2])))
     if "g" in wanted:
@@ -87,6 +106,7 @@ def test_api_on_the_remote(pushed: Project) -> None:
                  lambda r: values_across("n", store=store, remote=r),
                  lambda r: tagged_values("hyperparameter", store=store, remote=r),
                  lambda r: sparql(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", remote=r),
+                 lambda r: deps("summary", trial=store.trial(5), remote=r),
                  lambda r: sparql(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", trials=[2, 3],
                                   remote=r),
                  lambda r: sparql(store, "ASK { ?s a <https://w3id.org/provbridge/ns#Trial> }", remote=r)):
@@ -104,7 +124,8 @@ def test_api_on_the_remote(pushed: Project) -> None:
 
 
 def test_cli_on_the_remote(pushed: Project) -> None:
-    for args in (["deps", "d"], ["deps", "d", "--json", "-g", "0"], ["impact", "in.txt", "--json"],
+    for args in (["deps", "d", "-t", "4"], ["deps", "d", "-t", "4", "--json", "-g", "0"],
+                 ["impact", "in.txt", "-t", "4", "--json"], ["deps", "summary", "-t", "5"],
                  ["query", "backward", "-t", "4", "-p", "var=c", "-p", "level=1", "-f", "csv"],
                  ["query", "compare_variables", "-t", "2", "-t", "3", "-f", "json"],
                  ["query", "values", "-p", "var=scaled", "-f", "tsv"],
@@ -117,8 +138,8 @@ def test_cli_on_the_remote(pushed: Project) -> None:
 def test_remote_errors(pushed: Project) -> None:
     store = pushed.store()
     pushed.capture("late = 1\n")
-    with pytest.raises(RemoteError, match=r"^trial 5 \(.*\) is not on remote 'origin'; push it first"):
-        deps("late", trial=store.trial(5), remote="origin")
+    with pytest.raises(RemoteError, match=r"^trial 6 \(.*\) is not on remote 'origin'; push it first"):
+        deps("late", trial=store.trial(6), remote="origin")
     with pytest.raises(QueryError, match=r"^remote 'origin' refused the query: "):
         sparql(store, "SELECT WHERE {", remote="origin")
     with pytest.raises(QueryError, match="updates are not sent to remote 'origin'"):
