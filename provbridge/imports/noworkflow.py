@@ -160,7 +160,7 @@ def _import_trial(store: Store, conn: sqlite3.Connection, tables: set[str], db: 
                               f"({SUPPORTED_MAJOR}.x)")
         started = _time(start) or datetime.now(timezone.utc)
         source = TrialSource(conn, original, tables=tables, main_block=main_id, cwd=cwd or str(db.parent.parent),
-                             script=script or "", started=started.timestamp(), content=db.parent / "content")
+                             script=script or "", started=started.timestamp(), provenance=db.parent)
         converted = convert(source)
         tags = _tags(conn, tables, original)
         user = _user(conn, tables, original)

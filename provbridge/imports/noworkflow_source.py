@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
+import subprocess
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -56,17 +59,17 @@ class Activation(NamedTuple):
 
 
 class TrialSource:
-    """One noWorkflow trial as read from its database; ``content`` is the ``.noworkflow/content`` directory
-    (file and code contents by sha1). ``scopes`` maps each traced activation to provbridge's scope name."""
+    """One noWorkflow trial as read from its database; ``provenance`` is the ``.noworkflow`` directory (which
+    keeps file and code contents by hash). ``scopes`` maps each traced activation to provbridge's scope name."""
 
     def __init__(self, conn: sqlite3.Connection, trial: str, *, tables: set[str], main_block: int | None, cwd: str,
-                 script: str, started: float, content: Path) -> None:
+                 script: str, started: float, provenance: Path) -> None:
         self.conn = conn
         self.trial = trial
         self.cwd = cwd
         self.script = script
         self.started = started
-        self.content = content
+        self.provenance = provenance
         self.comps = {row[0]: Component(row[1] or "", row[2] or "", row[3] or "", *row[4:]) for row in self._rows(
             "SELECT id, name, type, mode, first_char_line, first_char_column, last_char_line, last_char_column, "
             "container_id FROM code_component WHERE trial_id = ?")}
@@ -197,10 +200,30 @@ class TrialSource:
         return c.lineno, c.col, c.end_lineno, c.end_col, STATEMENTS[c.type], scope, text
 
     def blob(self, digest: str | None) -> bytes | None:
-        """The bytes noWorkflow stored under sha1 ``digest`` in its content directory, if present."""
-        if not digest or len(digest) < 3:
+        """The bytes noWorkflow stored under ``digest``, if present: a file named by its sha1 in ``content/``
+        (the plain engines), else a blob of the ``content.git`` repository (the git engines)."""
+        if not digest or len(digest) < 3 or not digest.isalnum():
             return None
         try:
-            return (self.content / digest[:2] / digest[2:]).read_bytes()
+            return (self.provenance / "content" / digest[:2] / digest[2:]).read_bytes()
         except OSError:
+            pass
+        repository = self.provenance / "content.git"
+        try:
+            data = zlib.decompress((repository / "objects" / digest[:2] / digest[2:]).read_bytes())
+        except (OSError, zlib.error):
+            return self._packed(repository, digest)
+        header, _, body = data.partition(b"\0")
+        return body if header.startswith(b"blob ") else None
+
+    def _packed(self, repository: Path, digest: str) -> bytes | None:
+        """A blob from the repository's packs (after ``now gc``), through git when it is installed."""
+        git = shutil.which("git")
+        if git is None or not (repository / "objects").is_dir():
             return None
+        try:
+            proc = subprocess.run([git, "--git-dir", str(repository), "cat-file", "blob", digest], capture_output=True,
+                                  timeout=60, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return proc.stdout if proc.returncode == 0 else None

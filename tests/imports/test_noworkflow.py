@@ -395,3 +395,23 @@ def test_failed_write_leaves_nothing(now_project: NowProject, fresh: Store, monk
         import_noworkflow(fresh, now_project.db, [2])
     assert "nothing was imported" in _one_line(exc)
     assert counts() == before
+
+
+def test_git_content_engine(now_command: Path, tmp_path: Path, fresh: Store) -> None:
+    """With a git content engine noWorkflow keeps contents as blobs of .noworkflow/content.git."""
+    root = tmp_path / "gitproject"
+    root.mkdir()
+    (root / "script.py").write_text(textwrap.dedent(SCRIPT).lstrip())
+    (root / "input.txt").write_text("1 2 3\n")
+    _now(now_command, root, "run", "--content-engine", "puregit", "script.py")
+    assert not (root / ".noworkflow" / "content").exists()
+    git = shutil.which("git")
+    if git:  # packed objects too
+        subprocess.run([git, "--git-dir", str(root / ".noworkflow" / "content.git"), "gc", "-q"], check=True)
+    trial = import_noworkflow(fresh, root)[0]
+    read = next(a for a in trial.file_accesses() if a.mode == "r")
+    assert (read.sha256_before, read.size_before) == (
+        "1def07dbe06eeb097aafec8a40329937cd20c93a83634b8221ea2b41a894310c", 6)
+    assert fresh.code(trial.main_code_id).source == textwrap.dedent(SCRIPT).lstrip()
+    assert _names(trial.backward("e", granularity=0)) == {"d", "scale", "nums", "x", "text", "f", "c", "a", "b",
+                                                          str(root / "input.txt")}
