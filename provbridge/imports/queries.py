@@ -10,14 +10,11 @@ import pyoxigraph as ox
 
 from provbridge.errors import VariableNotFoundError
 from provbridge.imports.graphs import graph_info
-from provbridge.query.engine import dataset
-from provbridge.query.loading import graph_iri
-from provbridge.query.params import canned
-from provbridge.query.results import Result
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the query layer imports this module: its modules are imported where used
     import pandas
 
+    from provbridge.query.results import Result
     from provbridge.store.store import Trial
 
 ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
@@ -29,20 +26,41 @@ def graph_deps(trial: Trial, target: str | int, *, forward: bool = False, raw: b
     """Backward dependencies (or, with ``forward``, the impact) of the node(s) ``target`` denotes in an
     imported trial: a pb:name/prov:label/rdfs:label, an IRI, a ``prefix:local`` name of the document, or
     the local part of an identifier. Rows as :func:`graph_records`, ordered by name and IRI."""
+    from provbridge.query.engine import dataset
+    from provbridge.query.loading import graph_iri
+    from provbridge.query.params import canned
+
     graph = ox.NamedNode(graph_iri(trial))
     with dataset(trial.store, [trial], engine=engine) as data:
-        found = data.query(canned("prov_targets").bind(
-            {"g": graph, "var": str(target), "iri": candidate_iris(trial, str(target))}))
-        starts = _best(found)
-        if not starts:
-            starts = _best(data.query(canned("prov_local_targets").bind({"g": graph, "var": str(target)})))
-        if not starts:
-            raise VariableNotFoundError(
-                f"no record {str(target)!r} in imported trial {trial.id} (give a pb:name, prov:label or "
-                "rdfs:label, an IRI, a prefix:name or the local part of an identifier)")
+        starts = _starts(data, trial, str(target))
         query = canned("forward_prov" if forward else "backward_prov")
         result = data.query(query.bind({"g": graph, "target": starts}))
     return result if raw else graph_frame(result, trial)
+
+
+def start_nodes(trial: Trial, target: str, *, engine: str | None = None) -> list[Any]:
+    """The node(s) ``target`` denotes in an imported trial (see :func:`graph_deps`)."""
+    from provbridge.query.engine import dataset
+
+    with dataset(trial.store, [trial], engine=engine) as data:
+        return _starts(data, trial, target)
+
+
+def _starts(data: Any, trial: Trial, target: str) -> list[Any]:
+    from provbridge.query.loading import graph_iri
+    from provbridge.query.params import canned
+
+    graph = ox.NamedNode(graph_iri(trial))
+    found = data.query(canned("prov_targets").bind(
+        {"g": graph, "var": target, "iri": candidate_iris(trial, target)}))
+    starts = _best(found)
+    if not starts:
+        starts = _best(data.query(canned("prov_local_targets").bind({"g": graph, "var": target})))
+    if not starts:
+        raise VariableNotFoundError(
+            f"no record {target!r} in imported trial {trial.id} (give a pb:name, prov:label or rdfs:label, "
+            "an IRI, a prefix:name or the local part of an identifier)")
+    return starts
 
 
 def candidate_iris(trial: Trial, name: str) -> list[ox.NamedNode]:

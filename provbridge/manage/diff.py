@@ -7,8 +7,10 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from provbridge.imports.graphs import is_stored_graph
 from provbridge.manage.common import (
     MODULE_SCOPE,
+    ManageError,
     StoreLike,
     TrialRef,
     final_version,
@@ -298,12 +300,16 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
     compared from its stored summary (exact for scalars, by hash/shape/dtype/columns/statistics for
     arrays, frames and tensors, by parameters for estimators). ``artifacts=True`` loads the artifacts
     both trials saved under a variable's name (this unpickles them) to compare them element-wise.
-    ``tol`` is the absolute tolerance for numbers. ``all=True`` keeps unchanged rows too."""
+    ``tol`` is the absolute tolerance for numbers. ``all=True`` keeps unchanged rows too. Imported PROV
+    documents are compared record by record by provbridge.imports.diff.record_diff instead."""
     import pandas as pd
 
     with using_store(store) as opened:
         ta = get_trial(opened, t1)
         tb = get_trial(opened, t2)
+        if is_stored_graph(ta) or is_stored_graph(tb):  # imported PROV documents have records, not variables
+            raise ManageError(f"trial {(ta if is_stored_graph(ta) else tb).id} is an imported PROV document: "
+                              "compare records with provbridge.imports.diff.record_diff (as `provbridge diff` does)")
         variables, only = _variables(ta, tb, tol, artifacts)
         frames = {
             "parameters": (_role_table(ta, tb, "params"), ["name", "a", "b", "status"]),

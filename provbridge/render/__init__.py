@@ -27,13 +27,21 @@ def graph(trial: Trial, var: str | None = None, granularity: int = 0, diff: Tria
     ``collapse``: folded loops drawn once with ×count; above ``budget`` nodes (or a layout too costly for
     ``dot``) one node per variable.
     ``engine``: ``dot`` or ``sfdp``; by default ``dot``, or ``sfdp`` when too large for ``dot``."""
+    from provbridge.imports.graphs import is_stored_graph
     from provbridge.render.build import build_trial
 
-    drawing = build_trial(trial, var=var, granularity=granularity, files=files, collapse=collapse)
+    def build(one: Trial) -> Drawing:
+        if is_stored_graph(one):  # an imported PROV document: its records, drawn as any PROV document
+            from provbridge.imports.drawing import imported_drawing
+
+            return imported_drawing(one, var)
+        return build_trial(one, var=var, granularity=granularity, files=files, collapse=collapse)
+
+    drawing = build(trial)
     if diff is not None:
         from provbridge.render.diff import overlay
 
-        other = build_trial(diff, var=var, granularity=granularity, files=files, collapse=collapse)
+        other = build(diff)
         drawing = overlay(drawing, other, title=f"trial {trial.id} → trial {diff.id}"
                           + (f" — backward dependencies of {var}" if var else ""))
     if collapse and (len(drawing.nodes) > budget or layout_cost(drawing) > DOT_COST):

@@ -37,7 +37,6 @@ def read_document(path: str | os.PathLike[str], fmt: str | None = None) -> Drawi
     """Parse ``path`` with the ``prov`` package and map its records to the PROV drawing convention;
     bundles become clusters. ``fmt`` is json, provn, xml or an RDF syntax (default: from the extension)."""
     import prov
-    from prov.constants import PROV_N_MAP
 
     reader, rdf_format = _reader(path, fmt)
     try:
@@ -52,10 +51,18 @@ def read_document(path: str | os.PathLike[str], fmt: str | None = None) -> Drawi
         raise FormatError(f"cannot read {os.fspath(path)} as PROV ({reader}): {message}") from None
     if document is None:
         raise FormatError(f"{os.fspath(path)} holds no PROV records")
-    drawing = Drawing(f"{Path(path).name}")
+    return draw_document(document, Path(path).name)
+
+
+def draw_document(document: Any, title: str) -> Drawing:
+    """A ``prov.model.ProvDocument`` (or one bundle) mapped to the PROV drawing convention; bundles become
+    clusters."""
+    from prov.constants import PROV_N_MAP
+
+    drawing = Drawing(title)
     mapper = _Mapper(drawing, PROV_N_MAP)
     mapper.bundle(document, None)
-    for bundle in document.bundles:
+    for bundle in document.bundles if document.is_document() else ():
         gid = f"b{len(drawing.groups)}"
         drawing.groups[gid] = Group(gid, f"bundle {bundle.identifier}")
         mapper.bundle(bundle, gid)

@@ -1,0 +1,74 @@
+"""dot and diff on imported PROV documents."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from provbridge.imports import import_document
+from provbridge.imports.diff import record_diff
+from provbridge.manage.common import ManageError
+from provbridge.manage.diff import diff
+from provbridge.store.store import Store, open_store
+from tests.conftest import Project
+from tests.imports.test_queries import QUALIFIED, UNQUALIFIED
+
+CHANGED = UNQUALIFIED.replace('"raw data"', '"raw data v2"').replace("ex:raw, ex:config .", "ex:raw .") \
+    + "ex:extra a prov:Entity .\n"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return open_store(tmp_path / ".provbridge", create=True)
+
+
+def labels(source: str) -> list[str]:
+    return sorted(re.findall(r'label="([^"]+)", class="prov-', source))
+
+
+def test_dot_of_imported_trial(store: Store) -> None:
+    (trial,) = import_document(store, io.BytesIO(UNQUALIFIED.encode()), "ttl")
+    assert labels(trial.graph().source()) == [
+        "ex:alice", "ex:clean", "ex:cleaning", "ex:config", "ex:model", "ex:other", "ex:report", "ex:training",
+        "raw data"]
+    source = trial.graph(var="model").source()
+    assert labels(source) == ["ex:clean", "ex:cleaning", "ex:config", "ex:model", "ex:training", "raw data"]
+    assert source.count("->") == 7  # 3 used, 2 wasGeneratedBy, 1 wasDerivedFrom, 1 wasInformedBy
+
+
+def test_dot_of_qualified_document_and_diff_overlay(store: Store) -> None:
+    (plain,) = import_document(store, io.BytesIO(UNQUALIFIED.encode()), "ttl")
+    (qualified,) = import_document(store, io.BytesIO(QUALIFIED.encode()), "ttl")
+    assert labels(qualified.graph(var="model").source()) == labels(plain.graph(var="model").source())
+    (changed,) = import_document(store, io.BytesIO(CHANGED.encode()), "ttl")
+    overlay = plain.graph(diff=changed).source()
+    assert "+ ex:extra" in overlay and "pb-added" in overlay and "pb-removed" in overlay
+
+
+def test_diff_of_two_documents(store: Store) -> None:
+    (a,) = import_document(store, io.BytesIO(UNQUALIFIED.encode()), "ttl", name="a")
+    (b,) = import_document(store, io.BytesIO(CHANGED.encode()), "ttl", name="b")
+    result = record_diff(a, b)
+    assert result.to_dict() == {"a": a.id, "b": b.id, "records": {
+        "same": 16, "only_a": ["used(ex:cleaning, ex:config, -)"], "only_b": ["entity(ex:extra)"],
+        "changed": [{"record": "entity(ex:raw)", "a": ["prov:label=raw data"], "b": ["prov:label=raw data v2"]}]}}
+    assert record_diff(a, a).empty
+    with pytest.raises(ManageError, match=r"^trial 1 is an imported PROV document"):
+        diff(a, b, store=store)
+
+
+def test_diff_cli(project: Project) -> None:
+    project.write("a.ttl", UNQUALIFIED)
+    project.write("b.ttl", CHANGED)
+    project.run("import", "a.ttl", "b.ttl")
+    assert project.run("diff", "a", "b").stdout.splitlines() == [
+        "trial 1 (a) vs trial 2 (b): 16 records the same, 1 changed, 1 only in 1, 1 only in 2",
+        "only in trial 1:", "  used(ex:cleaning, ex:config, -)",
+        "only in trial 2:", "  entity(ex:extra)",
+        "attributes changed:", "  entity(ex:raw)", "    - prov:label=raw data", "    + prov:label=raw data v2"]
+    assert json.loads(project.run("diff", "a", "b", "--json").stdout)["records"]["only_b"] == ["entity(ex:extra)"]
+    assert project.run("dot", "a", "--var", "model").stdout.count("->") == 7
