@@ -48,6 +48,12 @@ def is_stored_graph(trial: Trial) -> bool:
 
 def triple_lines(conn: sqlite3.Connection, trial_id: int) -> Iterator[str]:
     """The stored ``subject predicate object`` lines of a trial's graph, one chunk in memory at a time."""
+    for text in chunk_texts(conn, trial_id):
+        yield from text.split("\n")
+
+
+def chunk_texts(conn: sqlite3.Connection, trial_id: int) -> Iterator[str]:
+    """The stored chunks of a trial's graph as text (lines separated by ``\\n``), one at a time."""
     seq = -1
     while True:
         row = conn.execute(
@@ -56,7 +62,7 @@ def triple_lines(conn: sqlite3.Connection, trial_id: int) -> Iterator[str]:
         if row is None:
             return
         seq = row[0]
-        yield from zlib.decompress(row[1]).decode("utf-8").split("\n")
+        yield zlib.decompress(row[1]).decode("utf-8")
 
 
 def is_prov(predicate: str, obj: str) -> bool:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from provbridge.errors import VariableNotFoundError
-from provbridge.imports.graphs import graph_info
+from provbridge.imports.graphs import chunk_texts, graph_info
 
 if TYPE_CHECKING:  # the query layer imports this module: its modules are imported where used
     import pandas
@@ -54,8 +54,8 @@ def _starts(data: Any, trial: Trial, target: str) -> list[Any]:
     found = data.query(canned("prov_targets").bind(
         {"g": graph, "var": target, "iri": candidate_iris(trial, target)}))
     starts = _best(found)
-    if not starts:
-        starts = _best(data.query(canned("prov_local_targets").bind({"g": graph, "var": target})))
+    if not starts and (local := local_iris(trial, target)):  # the local part of identifiers
+        starts = _best(data.query(canned("prov_targets").bind({"g": graph, "var": target, "iri": local})))
     if not starts:
         raise VariableNotFoundError(
             f"no record {target!r} in imported trial {trial.id} (give a pb:name, prov:label or rdfs:label, "
@@ -79,6 +79,16 @@ def candidate_iris(trial: Trial, name: str) -> list[ox.NamedNode]:
         except ValueError:
             continue
     return nodes or [ox.NamedNode(NO_IRI)]
+
+
+def local_iris(trial: Trial, name: str) -> list[ox.NamedNode]:
+    """IRIs in the trial's stored graph that end with /NAME, #NAME or :NAME (one regular-expression pass
+    over the stored chunks: much faster than the same filter in SPARQL)."""
+    pattern = re.compile(r"<([^<>\s]*[/#:]" + re.escape(name) + r")>")
+    found: set[str] = set()
+    for text in chunk_texts(trial.conn, trial.id):
+        found.update(pattern.findall(text))
+    return [ox.NamedNode(iri) for iri in sorted(found)]
 
 
 def _best(result: Result) -> list[Any]:

@@ -168,3 +168,22 @@ def test_rejects_non_prov_graph_in_document(store: Store) -> None:
                                           r"\(1 triples, none in the PROV-O vocabulary\)$"):
         import_document(store, io.BytesIO(text.encode()), "trig")
     assert counts(store) == (0, 0, 0, 0)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.setattr("provbridge.progress.INTERVAL", 0.0)
+    source = nquads(tmp_path / "chain.nq", 100_000)
+    import_document(store, source)
+    text = terminal.getvalue()
+    assert "\rimporting chain.nq " in text and text.endswith("\r\x1b[K")
+    assert f"/{source.stat().st_size / (1 << 20):.1f} MB" in text
+    monkeypatch.setattr("sys.stderr", terminal := _Terminal())
+    import_document(store, nquads(tmp_path / "other.nq", 1000), progress=False)
+    assert terminal.getvalue() == ""
