@@ -67,17 +67,19 @@ class Quads:
         data = self.stream.read()
         if self.advance is not None:
             self.advance(len(data))
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
                 document = ProvDocument.deserialize(content=data, format=self.fmt.prov)
-                if document is None:
-                    raise FormatError("holds no PROV records")
+            except Exception as exc:  # the prov readers raise many unrelated types on bad input
+                raise FormatError(f"not valid {self.fmt.name} ({_one_line(exc)})") from None
+            if document is None:
+                raise FormatError("holds no PROV records")
+            try:
                 nquads: Any = document.serialize(format="rdf", rdf_format="nquads")
-        except FormatError:
-            raise
-        except Exception as exc:  # the prov readers raise many unrelated types on bad input
-            raise FormatError(f"not valid {self.fmt.name} ({_one_line(exc)})") from None
+            except Exception as exc:  # records the prov package cannot map to PROV-O
+                raise FormatError(f"read as {self.fmt.name}, but the prov package cannot express it in PROV-O "
+                                  f"({_one_line(exc)})") from None
         self.prefixes = _prov_prefixes(document)
         text = nquads if isinstance(nquads, str) else bytes(nquads).decode("utf-8")
         yield from ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
