@@ -28,6 +28,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
 from noworkflow_env import ensure_noworkflow  # noqa: E402
 
+pytestmark = pytest.mark.timeout(1800)  # the first test installs noWorkflow from PyPI (once per cache)
+
 SCRIPT = """
 def scale(values, factor):
     return [v * factor for v in values]
