@@ -1,4 +1,4 @@
--- provbridge store schema, version 2 (version 2 added `imports`).
+-- provbridge store schema, version 2 (version 2 added `imports` and `derivations_by_source`).
 -- One SQLite file per project (.provbridge/provbridge.db), WAL mode.
 -- Ids of executions and versions are local to their trial (assigned in memory by the recorder, in
 -- recording order), so parallel runs never contend for ids and a trial's rows are written in batches.
@@ -109,6 +109,8 @@ CREATE TABLE IF NOT EXISTS derivations (
     source   INTEGER NOT NULL,
     PRIMARY KEY (trial_id, id, source)
 ) WITHOUT ROWID;
+-- forward closures (impact) walk derivations from source to derived version
+CREATE INDEX IF NOT EXISTS derivations_by_source ON derivations (trial_id, source, id);
 
 -- execution `exec_id` used version `version_id`.
 CREATE TABLE IF NOT EXISTS usages (

@@ -9,7 +9,6 @@ import pyoxigraph as ox
 
 from provbridge.errors import QueryError, VariableNotFoundError
 from provbridge.imports.graphs import is_stored_graph
-from provbridge.imports.queries import graph_deps, graph_records
 from provbridge.query.details import version_details
 from provbridge.query.engine import dataset
 from provbridge.query.loading import graph_iri
@@ -64,6 +63,8 @@ def deps(target: str | int, *, trial: TrialRef | None = None, store: StoreLike =
     One row per contributing version (see VERSION_COLUMNS), ordered by version."""
     chosen = get_trial(trial, store)
     if is_stored_graph(chosen):  # an imported PROV document: provbridge.imports.queries, backward_prov.rq
+        from provbridge.imports.queries import graph_deps
+
         return graph_deps(chosen, target, raw=raw, engine=engine)
     level = _level(granularity)
     name, number = split_target(target)
@@ -88,6 +89,8 @@ def impact(target: str, *, trial: TrialRef | None = None, store: StoreLike = Non
     trial's directory): every version derived from it, ordered by version."""
     chosen = get_trial(trial, store)
     if is_stored_graph(chosen):  # an imported PROV document: provbridge.imports.queries, forward_prov.rq
+        from provbridge.imports.queries import graph_deps
+
         return graph_deps(chosen, target, forward=True, raw=raw, engine=engine)
     names = path_candidates(chosen, str(target))
     query = canned("forward").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names,
@@ -195,28 +198,20 @@ def _check_exists(data: Any, trial: Trial, name: str | list[str] | None, number:
 
 def version_records(result: Result, trial: Trial) -> list[dict[str, Any]]:
     """Rows of a versions-shaped result (backward, forward, versions) as dictionaries with VERSION_COLUMNS,
-    ordered by version, the display fields the query does not fetch read from the store; nodes that are
-    not stored versions (such as the pre-write state of a file) are left out."""
+    ordered by version; the query gives the version IRIs, the store's rows give every other field. Nodes
+    that are not stored versions (such as the pre-write state of a file) are left out."""
     if is_stored_graph(trial):  # an imported PROV document: nodes, not versions
+        from provbridge.imports.queries import graph_records
+
         return graph_records(result, trial)
-    found = []
-    for record in result.records():
-        number = version_number(record.get("version"))
-        if number is not None:
-            found.append((number, record))
-    details = version_details(trial, (n for n, _ in found))
-    rows = []
-    for number, record in sorted(found, key=lambda item: item[0]):
-        extra = details.get(number, {})
-        value = record.get("value")
-        rows.append({
-            "trial": trial.id, "version": number, "name": record.get("name"), "scope": record.get("scope"),
-            "kind": extra.get("kind"), "type": extra.get("type"),
-            "value": record.get("repr") if value is None else value, "sha256": extra.get("sha256"),
-            "statement": extra.get("statement"), "line": extra.get("line"), "execution": extra.get("execution"),
-            "parent": extra.get("parent"), "iri": record.get("version"),
-        })
-    return rows
+    numbers = sorted({n for n in (version_number(record.get("version")) for record in result.records())
+                      if n is not None})
+    details = version_details(trial, numbers)
+    return [
+        {"trial": trial.id, "version": number, **{c: extra.get(c) for c in VERSION_COLUMNS[2:-1]},
+         "iri": version_iri(trial, number)}
+        for number in numbers if (extra := details.get(number)) is not None
+    ]
 
 
 def versions_frame(result: Result, trial: Trial) -> pandas.DataFrame:

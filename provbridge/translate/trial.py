@@ -254,13 +254,13 @@ class TrialTranslation:
         for (kind, subject), values in tags.items():
             if kind == "variable":
                 by_name[subject] = values
-        for scope, name in self.trial.conn.execute(
-            "SELECT scope, name FROM versions WHERE trial_id = ? AND kind != 'file' "
+        for scope, name, final in self.trial.conn.execute(
+            "SELECT scope, name, max(id) FROM versions WHERE trial_id = ? AND kind != 'file' "
             "GROUP BY scope, name ORDER BY min(id)",
             (self.trial.id,),
         ):
             attrs: Attrs = [("prov:type", QName("pb:Variable")), ("pb:name", clean_text(name)),
-                            ("pb:scope", clean_text(scope))]
+                            ("pb:scope", clean_text(scope)), ("pb:finalVersion", QName(self.version_id(final)))]
             attrs += [("pb:tag", tag) for tag in by_name.get(name, ())]
             yield Element("entity", self.variable_id(scope, name), tuple(attrs))
 

@@ -105,5 +105,5 @@ def test_canned_closures_agree_with_rdflib(trial, level: int) -> None:  # type: 
         assert rows or query is queries[1]  # the file's latest version is its pre-write state: no sources
     # and the closure is the SQL one
     rows = assert_same_rows([trial], queries[0])
-    ids = sorted(n for n in (version_number(r[2]) for r in rows) if n is not None)
+    ids = sorted(n for n in (version_number(r[0]) for r in rows) if n is not None)
     assert ids == [v.id for v in trial.backward("e", granularity=level)]
