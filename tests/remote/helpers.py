@@ -9,6 +9,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from provbridge.query.loading import graph_iri, load_trial
+from provbridge.query.terms import to_python
 from provbridge.remote.config import get_remote
 from provbridge.remote.content import description_iri
 from provbridge.remote.dataset import graph_size, run_query
@@ -43,15 +44,25 @@ def remote_graph(trial: Trial, graph: str | None = None, remote: str = "origin")
     return set(result.terms), count
 
 
-def assert_remote_equals_local(trial: Trial) -> int:
+def assert_remote_equals_local(trial: Trial, *, exact: bool = True) -> int:
     """The remote holds exactly the trial's graph (no missing, extra or duplicate triples) and its
-    description graph; returns the number of triples."""
+    description graph; returns the number of triples. Not ``exact``: literals are compared by value
+    (Virtuoso keeps values, not lexical forms: "1"^^xsd:integer comes back as "1"^^xsd:int)."""
+    def same(ours: set[Any], theirs: set[Any]) -> None:
+        if exact:
+            assert theirs == ours
+        else:
+            def values(triples: set[Any]) -> set[tuple[str, ...]]:
+                return {(str(s), str(p), repr(to_python(o))) for s, p, o in triples}
+
+            assert values(theirs) == values(ours)
+
     graph, description = local_graphs(trial)
     there, count = remote_graph(trial)
-    assert there == graph
+    same(graph, there)
     assert count == len(graph)
     there, count = remote_graph(trial, description_iri(graph_iri(trial)))
-    assert there == description
+    same(description, there)
     assert count == len(description)
     return len(graph)
 

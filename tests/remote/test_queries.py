@@ -18,12 +18,24 @@ from provbridge.remote.views import remote_diff, remote_values
 from provbridge.store.store import Trial
 from tests.conftest import Project
 from tests.query.helpers import DATAFLOW, EXPERIMENT, EXPERIMENT_2
+from tests.remote.conftest import Server, Virtuoso, share
+from tests.remote.helpers import assert_remote_equals_local
 
 
 @pytest.fixture
-def pushed(shared: Project) -> Project:
-    """Trials 2 and 3 (two runs of an experiment with tags) and 4 (dataflow with files and a function),
-    all pushed, besides the seed trial 1."""
+def pushed(project: Project, oxigraph: Server, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """Trials 2 and 3 (two runs of an experiment with tags), 4 (dataflow with files and a function) and 5
+    (an imported PROV document), all pushed to Oxigraph, besides the seed trial 1."""
+    return fill(share(project, oxigraph.query_url, monkeypatch))
+
+
+@pytest.fixture
+def pushed_virtuoso(project: Project, virtuoso: Virtuoso, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """The same trials pushed to Virtuoso."""
+    return fill(share(project, virtuoso.query_url, monkeypatch))
+
+
+def fill(shared: Project) -> Project:
     shared.write("data.txt", "abcdef\n")
     shared.capture(EXPERIMENT.replace("rate = 0.5", 'rate = provbridge.tag("rate", 0.5, "hyperparameter")')
                    .replace("import json", "import json\nimport provbridge"))
@@ -79,9 +91,25 @@ def rows(result: Any) -> list[tuple[str, ...]]:
     return sorted(tuple(str(term) for term in row) for row in result.terms)
 
 
-@pytest.mark.parametrize("name", canned_names())
-def test_every_canned_query_gives_the_same_rows(pushed: Project, name: str) -> None:
-    store = pushed.store()
+# Canned queries whose rows differ on Virtuoso 7.2.5 (Debian's), which deviates from SPARQL 1.1 there
+# (found by running them; the queries are the project's, unchanged for one server).
+VIRTUOSO_DEVIATES = {
+    "backward": "a prov:wasDerivedFrom+ path gives each reachable version once per path (duplicate rows)",
+    "backward_all": "refuses a transitive path whose start is bound only through VALUES",
+    "backward_version": "refuses a transitive path whose start is bound only through VALUES",
+    "backward_prov": "misses nodes reached through alternative paths",
+    "forward_prov": "misses nodes reached through alternative paths",
+    "compare_files": "MINUS between two sub-selects removes every row",
+    "compare_only": "MINUS between two sub-selects removes every row",
+    "compare_variables": "the differs flag of equal unbound summaries",
+}
+
+
+def same_rows(project: Project, name: str, *, exact: bool = True) -> None:
+    """The canned query ``name`` gives the same rows remotely as on the embedded engine, over every trial
+    and over chosen ones: the same RDF terms (``exact``), or the same Python values (a server may write
+    a literal in another lexical form, e.g. a dateTime with ``Z`` for ``+00:00``)."""
+    store = project.store()
     trials = store.trials()
     query = canned(name).bind(params_for(name, trials))
     for chosen in (None, trials[1:]):
@@ -90,8 +118,32 @@ def test_every_canned_query_gives_the_same_rows(pushed: Project, name: str) -> N
         with dataset(store, chosen, remote="origin") as far:
             there = far.query(query)
         assert there.columns == here.columns
-        assert rows(there) == rows(here)
+        if exact:
+            assert rows(there) == rows(here)
+        else:
+            assert sorted(map(repr, there.rows())) == sorted(map(repr, here.rows()))
         assert here.terms, f"{name} found nothing to compare"
+
+
+@pytest.mark.parametrize("name", canned_names())
+def test_every_canned_query_gives_the_same_rows(pushed: Project, name: str) -> None:
+    same_rows(pushed, name)
+
+
+def test_virtuoso(pushed_virtuoso: Project) -> None:
+    """Push works on Virtuoso 7 as on Oxigraph (literals come back by value); the canned queries that rely
+    on SPARQL 1.1 features Virtuoso 7 does not implement as specified (VIRTUOSO_DEVIATES) are not compared,
+    every other one is."""
+    for trial in pushed_virtuoso.store().trials():
+        assert_remote_equals_local(trial, exact=False)
+    assert pushed_virtuoso.run("push", "--all").stdout.count(": unchanged\n") == 5
+    compared = [name for name in canned_names() if name not in VIRTUOSO_DEVIATES]
+    assert {"forward", "tagged_values", "values", "versions", "compare_operations"} <= set(compared)
+    for name in compared:
+        same_rows(pushed_virtuoso, name, exact=False)
+    values = json.loads(pushed_virtuoso.run("values", "scaled", "--remote", "origin", "--json").stdout)
+    assert values == remote_values(pushed_virtuoso.store(), "scaled", None)
+    assert [(v["trial"], v["value"]) for v in values] == [(2, 3.5), (3, 1.75)]
 
 
 def test_api_on_the_remote(pushed: Project) -> None:
