@@ -421,6 +421,32 @@ def query_lines(rows: list[dict[str, Any]]) -> tuple[list[str], list[Check]]:
     return lines, checks
 
 
+# ------------------------------------------------------------------------------------------------- push
+
+
+def run_push(report: Report, sizes: list[int]) -> None:
+    """Optional (--push): provbridge push to a local Oxigraph server next to curl uploading the same
+    N-Triples, via bench_push.main and its JSON output."""
+    import bench_push
+
+    with tempfile.TemporaryDirectory(prefix="pb-bench-push-") as tmp:
+        out = Path(tmp) / "push.json"
+        try:
+            bench_push.main(["--sizes", *map(str, sizes), "--json", str(out)])
+            rows = json.loads(out.read_text()) if out.exists() else []
+        except Exception:  # a broken sibling benchmark must not hide the rest of the report
+            report.section("Push", ["bench_push failed:", "```", traceback.format_exc(limit=4), "```"])
+            return
+    lines = table(["records", "triples", "MiB", "push s", "curl s", "push / curl", "skip ms"],
+                  [[f"{r['records']:,}", f"{r['triples']:,}", f"{r['bytes'] / 2**20:.0f}", f"{r['push_s']:.2f}",
+                    f"{r['curl_s']:.2f}", f"{r['ratio']:.2f}x", f"{r['skip_s'] * 1000:.0f}"] for r in rows])
+    lines += ["", "From bench_push.py: one synthetic trial per size pushed to a local Oxigraph server with "
+              "Graph Store PUT/POST (including building its N-Triples), next to curl PUT of the same N-Triples; "
+              "medians of interleaved runs; 'skip' is a second push of the unchanged trial."]
+    report.section("Push", lines)
+    report.data["push"] = rows
+
+
 # ---------------------------------------------------------------------------------------------- results
 
 
@@ -510,6 +536,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--skip-capture", action="store_true")
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--skip-query", action="store_true")
+    parser.add_argument("--push", action="store_true", help="also time provbridge push against curl (bench_push.py)")
+    parser.add_argument("--push-sizes", type=int, nargs="+", default=[1_000_000], help="push trial sizes in records")
     parser.add_argument("--results", type=Path, help=f"write the Markdown results here (full: {RESULTS})")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md in full mode")
     parser.add_argument("--json", type=Path, help="also write the raw measurements as JSON")
@@ -557,6 +585,8 @@ def main(argv: list[str] | None = None) -> int:
         run_export(report, args.export_sizes, args.export_formats, 3)
     if not args.skip_query:
         run_query(report, args.query_sizes, args.query_rdflib_max)
+    if args.push:
+        run_push(report, args.push_sizes)
     elapsed = time.perf_counter() - started
     report.header.append(f"- total benchmark time: {elapsed / 60:.1f} min; load average at end: {loadavg()}")
     print("\n## Targets (DESIGN.md §7)\n\n" + "\n".join(checks_lines(report.checks)), flush=True)
