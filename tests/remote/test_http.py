@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import base64
 import http.server
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -115,3 +118,27 @@ def test_timeout_and_unreachable(server: http.server.ThreadingHTTPServer) -> Non
     assert time.monotonic() - started < 1.5
     with pytest.raises(TransientError, match=r"failed: connection refused \(is the server running\?\)$"):
         Client("origin", environ={}, retries=0).request("GET", "http://127.0.0.1:9/x")
+
+
+def test_tls_is_verified(server: http.server.ThreadingHTTPServer, tmp_path: Path,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed (needed to make a test certificate)")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    address = f"https://127.0.0.1:{server.server_address[1]}/store"
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    client = Client("origin", environ={}, backoff=0.01)
+    untrusted = r"failed: TLS certificate not trusted \(self.signed certificate\)$"
+    with pytest.raises(RemoteError, match=untrusted) as caught:
+        client.request("GET", address)
+    assert not isinstance(caught.value, TransientError)
+    assert client.requests == 1  # not retried
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # a private CA, trusted the standard way
+    assert Client("origin", environ={}).request("GET", address).body == b"ok"
