@@ -15,7 +15,8 @@ DB_NAME = "provbridge.db"
 # Forward migrations: MIGRATIONS[n] upgrades a file from version n to n + 1.
 # None marks an additive step: the current schema's CREATE ... IF NOT EXISTS statements add what is missing.
 MIGRATIONS: dict[int, str | None] = {
-    1: None,  # 2 added the imports table and the derivations_by_source index, and import_graphs/import_chunks for imported PROV graphs
+    # 2 added the imports table, the derivations_by_source index, and import_graphs/import_chunks (imported graphs)
+    1: None,
 }
 
 
