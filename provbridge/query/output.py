@@ -29,9 +29,14 @@ def print_versions(query: str, args: argparse.Namespace, trial: Trial, rows: lis
     if not rows:
         return
     headers = ["version", "kind", "type", "value", "line", "statement", "in"]
-    table = [[f"{r['name']}@{r['version']}", r["kind"], r["type"], _value(r), r["line"], r["statement"],
+    table = [[_label(r), r["kind"], r["type"], _value(r), r["line"], r["statement"],
               _where(r)] for r in rows]
     print(format_table(headers, table))
+
+
+def _label(row: dict[str, Any]) -> str:
+    """``name@version``; the name alone for nodes of imported documents, which have no version number."""
+    return str(row["name"]) if row["version"] is None else f"{row['name']}@{row['version']}"
 
 
 def _value(row: dict[str, Any]) -> Any:

@@ -133,6 +133,8 @@ def test_cli_import_then_query(project: Project) -> None:
         "trial 1 'pipeline': 19 triples, 18 in PROV-O (from doc.ttl)\n")
     result = json.loads(project.run("deps", "model", "--trial", "pipeline", "--json").stdout)
     assert [(v["kind"], v["name"]) for v in result["versions"]] == MODEL_DEPS
+    table = project.run("deps", "model", "--trial", "pipeline").stdout
+    assert "@None" not in table and all(name in table for _, name in MODEL_DEPS)
     impact = json.loads(project.run("impact", "ex:report", "--json").stdout)
     assert impact["versions"] == []
 
