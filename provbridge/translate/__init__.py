@@ -56,13 +56,13 @@ class Translation:
         """Records at the top level of the document (one bundle entity per trial); ``imported=False`` leaves
         out those of imported documents (a merged graph has no bundle for them to describe)."""
         for part in self.parts:
-            if imported or isinstance(part, TrialTranslation):
+            if imported or not part.stored_graph:
                 yield from part.document_records()
 
     @property
     def imported(self) -> bool:
         """True when some trial is an imported PROV document (its graph is RDF, not PROV records)."""
-        return any(not isinstance(part, TrialTranslation) for part in self.parts)
+        return any(part.stored_graph for part in self.parts)
 
     def expand(self, qname: str) -> str:
         """The absolute IRI of a ``prefix:local`` name declared in this document."""

@@ -36,6 +36,8 @@ class TrialTranslation:
     :meth:`records` is a generator over SQL cursors: it holds one row at a time, plus small indexes
     (tags, code plans, the last execution of each parent, the file reads)."""
 
+    stored_graph = False  # True for an imported document's part, whose content is a stored RDF graph
+
     def __init__(self, trial: Trial, *, prefix: str, base: str | None = None) -> None:
         self.trial = trial
         self.prefix = prefix
