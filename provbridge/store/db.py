@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from provbridge.errors import SchemaTooNewError, StoreError
@@ -11,6 +12,7 @@ from provbridge.errors import SchemaTooNewError, StoreError
 SCHEMA_VERSION = 2
 STORE_DIR = ".provbridge"
 DB_NAME = "provbridge.db"
+OPEN_ATTEMPTS = 6  # opening a file another process is creating: retries on "database is locked"
 
 # Forward migrations: MIGRATIONS[n] upgrades a file from version n to n + 1.
 # None marks an additive step: the current schema's CREATE ... IF NOT EXISTS statements add what is missing.
@@ -48,11 +50,25 @@ def connect(path: Path, *, create: bool = True, readonly: bool = False) -> sqlit
         if not create or readonly:
             raise StoreError(f"no provbridge data file at {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return _open(path, readonly)
+        except sqlite3.OperationalError as exc:
+            # a fresh file being set up by another process can refuse the switch to WAL without waiting
+            if "locked" not in str(exc) or attempt == OPEN_ATTEMPTS - 1:
+                raise StoreError(f"{path} is not a readable provbridge data file ({exc})") from None
+            time.sleep(0.05 * (attempt + 1))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path} is not a readable provbridge data file ({exc})") from None
+    raise AssertionError("unreachable")
+
+
+def _open(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
     try:
-        if readonly:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0, check_same_thread=False)
-        else:
-            conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
@@ -61,8 +77,9 @@ def connect(path: Path, *, create: bool = True, readonly: bool = False) -> sqlit
                 raise sqlite3.DatabaseError("cannot set journal mode")
             conn.execute("PRAGMA synchronous = NORMAL")
         _ensure_schema(conn, path, readonly)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a readable provbridge data file ({exc})") from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -73,11 +90,8 @@ def _ensure_schema(conn: sqlite3.Connection, path: Path, readonly: bool) -> None
             raise StoreError(f"{path} is an SQLite file but not a provbridge data file")
         if readonly:
             raise StoreError(f"{path} has no provbridge schema")
-        with conn:
-            conn.executescript(schema_sql())
-            conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
+        _script(conn, schema_sql() + f"\nINSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', "
+                f"'{SCHEMA_VERSION}');")
         return
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is None:
@@ -97,7 +111,17 @@ def _ensure_schema(conn: sqlite3.Connection, path: Path, readonly: bool) -> None
 
 def migrate(conn: sqlite3.Connection, version: int) -> None:
     """Apply the forward migrations from ``version`` to SCHEMA_VERSION in one transaction."""
-    with conn:
-        for step in range(version, SCHEMA_VERSION):
-            conn.executescript(MIGRATIONS[step] or schema_sql())
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+    steps = [MIGRATIONS[step] or schema_sql() for step in range(version, SCHEMA_VERSION)]
+    _script(conn, "\n".join(steps) + f"\nUPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';")
+
+
+def _script(conn: sqlite3.Connection, script: str) -> None:
+    """Run DDL ``script`` in one write transaction: other processes see all of it or none of it, and one
+    that starts the same creation or migration at the same time waits, then finds nothing left to do (every
+    step is idempotent: CREATE ... IF NOT EXISTS, INSERT OR IGNORE)."""
+    try:
+        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nCOMMIT;")
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sqlite3
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from provbridge.errors import SchemaTooNewError, StoreError, TrialNotFoundError
-from provbridge.store.db import SCHEMA_VERSION, schema_sql
+from provbridge.store.db import SCHEMA_VERSION, connect, schema_sql
 from provbridge.store.store import open_store
 from tests.conftest import Project
 
@@ -128,3 +129,22 @@ def test_eight_parallel_runs_all_land(project: Project) -> None:
         n = t.latest("n").value
         assert t.latest("acc").value == sum(i * n for i in range(2000))
         assert len(t.file_accesses()) == 1
+
+
+def _open_fresh(path: str) -> str:
+    try:
+        connect(Path(path)).close()
+        return "ok"
+    except StoreError as exc:
+        return str(exc)
+
+
+def test_processes_creating_the_same_file_at_once_all_succeed(tmp_path: Path) -> None:
+    """The schema is created in one transaction: no process sees half a schema (which used to read as
+    "not a provbridge data file") or gives up on the lock."""
+    for round_ in range(8):
+        path = str(tmp_path / f"fresh{round_}.db")
+        with multiprocessing.get_context("fork").Pool(8) as pool:
+            assert pool.map(_open_fresh, [path] * 8) == ["ok"] * 8
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("SELECT value FROM meta").fetchall() == [(str(SCHEMA_VERSION),)]
