@@ -6,7 +6,9 @@ pyoxigraph in N-Triples form (escaped literals, validated IRIs), never by pastin
 
 A parameter bound to a single IRI is also written into its ``GRAPH ?name`` clauses: engines do not push a
 VALUES binding into ``GRAPH ?var`` before evaluating it, so a property path inside ran over every graph
-(pyoxigraph: 6 s instead of 3 ms for a backward closure at 10k records)."""
+(pyoxigraph: 6 s instead of 3 ms for a backward closure at 10k records). It is likewise written as the
+subject of a transitive path that begins a line (``?name prov:wasDerivedFrom+ ...``): Virtuoso 7 refuses
+such a path when its start is bound only through VALUES ("transitive start not given")."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from provbridge.query.terms import Param, term_text
 
 PLACEHOLDER = re.compile(r"VALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}")
 GRAPH_VARIABLE = re.compile(r"\bGRAPH\s+\?(\w+)\b")
+PATH_SUBJECT = re.compile(r"^(\s*)\?(\w+)(?=\s+[^\s(]+[+*]\s)", re.MULTILINE)
 _PARAM_DOC = re.compile(r"^#\s+\?(\w+)\s+(\w+)\s+(.*)$")
 _COLUMN_DOC = re.compile(r"^#\s+\?(\w+)\s+(.*)$")
 
@@ -52,7 +55,7 @@ def bind(text: str, values: Mapping[str, Binding], *, name: str = "query") -> st
     if missing:
         raise QueryError(f"{name} needs parameter {', '.join(sorted('?' + m for m in missing))}")
     rendered: dict[str, str] = {}
-    constant_graphs: dict[str, str] = {}
+    constants: dict[str, str] = {}
     for key, value in values.items():
         items = [value] if isinstance(value, (str, int, float, bool)) or not isinstance(value, Iterable) \
             else list(value)
@@ -63,9 +66,10 @@ def bind(text: str, values: Mapping[str, Binding], *, name: str = "query") -> st
         except (TypeError, ValueError) as exc:
             raise QueryError(f"{name}: bad value for ?{key}: {exc}") from None
         if len(items) == 1 and rendered[key].startswith("<"):
-            constant_graphs[key] = rendered[key]
+            constants[key] = rendered[key]
     text = PLACEHOLDER.sub(lambda m: f"VALUES ?{m.group(1)} {{ {rendered[m.group(1)]} }}", text)
-    return GRAPH_VARIABLE.sub(lambda m: f"GRAPH {constant_graphs.get(m.group(1), '?' + m.group(1))}", text)
+    text = PATH_SUBJECT.sub(lambda m: m.group(1) + constants.get(m.group(2), "?" + m.group(2)), text)
+    return GRAPH_VARIABLE.sub(lambda m: f"GRAPH {constants.get(m.group(1), '?' + m.group(1))}", text)
 
 
 def _parse_header(name: str, text: str) -> CannedQuery:
