@@ -150,28 +150,26 @@ def compare_trials(first: TrialRef, second: TrialRef, *, store: StoreLike = None
 
 
 def values_across(name: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None,
-                   remote: str | None = None) -> Any:
+                  remote: str | None = None) -> Any:
     """The final top-level value of variable ``name`` in every trial, oldest first."""
-    opened = get_store(store)
-    with dataset(opened, engine=engine, remote=remote) as data:
-        result = data.query(canned("values").bind({"var": name}))
-        trials = {graph_iri(t): t.id for t in data.trials}
-    if raw:
-        return result
-    return _trial_frame(result, trials, ["uuid", "trial_label", "started", "version", "type", "value"])
+    return _across_trials(canned("values").bind({"var": name}), store, engine, remote, raw,
+                          ["uuid", "trial_label", "started", "version", "type", "value"])
 
 
 def tagged_values(tag: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None,
                   remote: str | None = None) -> Any:
     """The final value of every variable tagged ``tag`` (e.g. ``metric``) in every trial, oldest first."""
-    opened = get_store(store)
-    with dataset(opened, engine=engine, remote=remote) as data:
-        result = data.query(canned("tagged_values").bind({"tag": tag}))
+    return _across_trials(canned("tagged_values").bind({"tag": tag}), store, engine, remote, raw,
+                          ["uuid", "trial_label", "started", "name", "scope", "tag", "version", "type", "value"])
+
+
+def _across_trials(query: str, store: StoreLike, engine: str | None, remote: str | None, raw: bool,
+                   columns: list[str]) -> Any:
+    """Run a query over every trial; its rows as a DataFrame keyed by trial number (or the raw result)."""
+    with dataset(get_store(store), engine=engine, remote=remote) as data:
+        result = data.query(query)
         trials = {graph_iri(t): t.id for t in data.trials}
-    if raw:
-        return result
-    return _trial_frame(result, trials, ["uuid", "trial_label", "started", "name", "scope", "tag", "version",
-                                         "type", "value"])
+    return result if raw else _trial_frame(result, trials, columns)
 
 
 # -- helpers -----------------------------------------------------------------------------------------
