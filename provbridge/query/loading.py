@@ -18,7 +18,7 @@ from provbridge.translate.iris import trial_namespace
 if TYPE_CHECKING:
     from provbridge.store.store import Trial
 
-FORMAT = 2  # bump when the index layout or the translation changes (2: pb:finalVersion)
+FORMAT = 3  # bump when the index layout or the translation changes (2: pb:finalVersion, 3: pb:OperationStep)
 SMALL = 4 << 20  # N-Quads bytes under which a transactional load beats a bulk load
 LOADS: Counter[str] = Counter()  # trial UUID -> loads in this process (tests, diagnostics)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from hashlib import sha256
@@ -205,6 +206,8 @@ class TrialTranslation:
         p = self.p
         partof = ("pb:partOf", QName(self.trial_id))
         last_child: dict[int | None, int] = {}
+        blocks: set[int] = set()  # module and cell executions: their children are the top-level operations
+        steps = StepIndex()
         plans = self._plans
         for (exec_id, parent, kind, code_id, name, started, ended, count, status, exec_count, cell_id,
              lineno, text) in t.conn.execute(
@@ -219,7 +222,8 @@ class TrialTranslation:
                 attrs.append(("prov:startTime", posix_time(started)))  # type: ignore[arg-type]
             if ended is not None:
                 attrs.append(("prov:endTime", posix_time(ended)))  # type: ignore[arg-type]
-            attrs.append(("prov:label", clean_text(text if text is not None else name)))
+            label = clean_text(text if text is not None else name)
+            attrs.append(("prov:label", label))
             attrs.append(partof)
             if parent is not None:
                 attrs.append(("pb:parentExecution", QName(f"{p}e{parent}")))
@@ -247,9 +251,14 @@ class TrialTranslation:
             if previous is not None:
                 yield Relation("wasInformedBy", ident, f"{p}e{previous}")
             last_child[parent] = exec_id
-            if kind in ("module", "cell") and code_id in plans:
-                yield Relation("wasAssociatedWith", ident, self.python_id, id=f"{p}assoc-e{exec_id}",
-                               secondary=plans[code_id])
+            if parent in blocks:
+                steps.add(parent, label, lineno)
+            if kind in ("module", "cell"):
+                blocks.add(exec_id)
+                if code_id in plans:
+                    yield Relation("wasAssociatedWith", ident, self.python_id, id=f"{p}assoc-e{exec_id}",
+                                   secondary=plans[code_id])
+        yield from steps.records(p, self.trial_id)
 
     def _variable_records(self, tags: TagIndex) -> Iterator[Record]:
         by_name: dict[str, list[str]] = {}
@@ -380,6 +389,37 @@ class TrialTranslation:
             yield Relation("wasGeneratedBy", ident, self.trial_id, id=f"{p}gen-{ident[len(p):]}", time=when)
             if version is not None:
                 yield Relation("alternateOf", ident, f"{p}v{version}")
+
+
+class StepIndex:
+    """The trial's order of operations as its distinct steps: each (previous operation, operation) pair of
+    consecutive top-level operations of one block (a script's or a cell's statements, a session's cells),
+    with its smallest line and how often it occurs. Comparing two trials' steps tells where their sequences
+    of operations differ while visiting a few nodes per distinct statement instead of every execution."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, str] = {}  # block execution -> label of its latest operation
+        self.lines: dict[tuple[str | None, str], int | None] = {}  # step -> its smallest line
+        self.counts: Counter[tuple[str | None, str]] = Counter()
+
+    def add(self, block: int, label: str, line: int | None) -> None:
+        key = (self.last.get(block), label)
+        self.last[block] = label
+        self.counts[key] += 1
+        known = self.lines.get(key)
+        if key not in self.lines or (line is not None and (known is None or line < known)):
+            self.lines[key] = line
+
+    def records(self, p: str, trial_id: str) -> Iterator[Record]:
+        """One pb:OperationStep entity per distinct step, numbered in order of first occurrence."""
+        for number, ((previous, operation), line) in enumerate(self.lines.items(), 1):
+            attrs: Attrs = [("prov:type", QName("pb:OperationStep")), ("pb:operation", operation)]
+            if previous is not None:
+                attrs.append(("pb:previousOperation", previous))
+            if line is not None:
+                attrs.append(("pb:operationLine", line))
+            attrs += [("pb:count", self.counts[previous, operation]), ("pb:stepOf", QName(trial_id))]
+            yield Element("entity", f"{p}step-{number}", tuple(attrs))
 
 
 def _parse_iso(text: str | None) -> datetime | None:

@@ -22,7 +22,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 OXI = {"ttl": pyoxigraph.RdfFormat.TURTLE, "trig": pyoxigraph.RdfFormat.TRIG, "nq": pyoxigraph.RdfFormat.N_QUADS,
        "nt": pyoxigraph.RdfFormat.N_TRIPLES, "jsonld": pyoxigraph.RdfFormat.JSON_LD}
 RDFLIB = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld"}
-TRIPLES = 700  # 3 bundle descriptions (9 triples) + the three trials' graphs (18 variables with pb:finalVersion)
+TRIPLES = 815  # 3 bundle descriptions (9 triples) + the three trials' graphs (18 variables with pb:finalVersion,
+# 17 operation steps)
 
 
 def quads(data: bytes, fmt: str) -> list[pyoxigraph.Quad]:
@@ -107,8 +108,8 @@ def test_to_rdf_dataset(script: Trial) -> None:
     dataset = to_rdf(script)
     assert isinstance(dataset, rdflib.Dataset)
     graph = dataset.graph(rdflib.URIRef(f"https://w3id.org/provbridge/trial/{script.uuid}/bundle"))
-    assert len(graph) == 460  # 14 variables, each with its pb:finalVersion
-    assert len(list(dataset.quads((None, None, None, None)))) == 463  # + the bundle description
+    assert len(graph) == 543  # 14 variables, each with its pb:finalVersion; 12 operation steps
+    assert len(list(dataset.quads((None, None, None, None)))) == 546  # + the bundle description
 
 
 def test_shacl_shapes_conform(exports: dict[str, bytes], repo_schemas: Path) -> None:
@@ -208,7 +209,7 @@ def test_owl_rl_detects_an_inconsistency(repo_schemas: Path) -> None:
 def test_vocabulary_specializes_prov_and_covers_exports(exports: dict[str, bytes], repo_schemas: Path) -> None:
     vocab = rdflib.Graph().parse(repo_schemas / "provbridge.ttl", format="turtle")
     classes = set(vocab.subjects(rdflib.RDF.type, rdflib.OWL.Class))
-    assert len(classes) == 15
+    assert len(classes) == 16
     for cls in classes:
         assert str(vocab.value(cls, rdflib.RDFS.subClassOf)).startswith(PROV), cls
     declared = {str(s) for s in vocab.subjects() if str(s).startswith(PB) and str(s) != PB}

@@ -92,3 +92,33 @@ def test_tagged_values(project) -> None:  # type: ignore[no-untyped-def]
     assert list(frame["value"]) == [0.9, 0.99]
     assert list(tagged_values("hyperparameter", store=store)["value"]) == [0.1, 0.01]
     assert_same_rows(store.trials(), canned("tagged_values").bind({"tag": "metric"}))
+
+
+LOOP = "total = 0\nfor i in range({n}):\n    total += i\n    last = i\nprint(total)\n"
+STEPS = """PREFIX pb: <https://w3id.org/provbridge/ns#>
+SELECT ?previous ?operation ?line ?count WHERE { GRAPH ?g {
+  ?step a pb:OperationStep ; pb:operation ?operation ; pb:count ?count .
+  OPTIONAL { ?step pb:previousOperation ?previous } OPTIONAL { ?step pb:operationLine ?line } } }"""
+
+
+def test_operation_steps_of_loops(project) -> None:  # type: ignore[no-untyped-def]
+    """Each trial's graph holds its distinct steps with their counts: a loop of 3 and a loop of 5
+    iterations (whose body lost a statement) differ in exactly the steps that changed."""
+    first = project.capture(LOOP.format(n=3))
+    second = project.capture(LOOP.format(n=5).replace("    last = i\n", ""))
+    first = project.store().trial(first.id)
+    loop3, loop5 = "for i in range(3): …", "for i in range(5): …"
+    assert assert_same_rows([first], STEPS) == sorted([
+        (None, "total = 0", 1, 1), ("total = 0", loop3, 2, 1), (loop3, "total += i", 3, 3),
+        ("total += i", "last = i", 4, 3), ("last = i", loop3, 2, 2), ("last = i", "print(total)", 5, 1),
+    ], key=lambda row: tuple(repr(v) for v in row))
+    assert len(assert_same_rows([second], STEPS)) == 5
+    steps = compare_trials(first, second).operations
+    assert sorted(tuple(r) for r in steps[["side", "line", "previous", "operation"]].itertuples(index=False)) == [
+        (1, 2, "last = i", loop3), (1, 2, "total = 0", loop3), (1, 3, loop3, "total += i"),
+        (1, 4, "total += i", "last = i"), (1, 5, "last = i", "print(total)"),
+        (2, 2, "total += i", loop5), (2, 2, "total = 0", loop5), (2, 3, loop5, "total += i"),
+        (2, 4, "total += i", "print(total)"),
+    ]
+    params = {"g1": ox.NamedNode(graph_iri(first)), "g2": ox.NamedNode(graph_iri(second))}
+    assert len(assert_same_rows([first, second], canned("compare_operations").bind(params))) == 9

@@ -25,24 +25,24 @@ def test_script_trial_record_counts(tstore: Store) -> None:
     elements = [r for r in records if isinstance(r, Element)]
     relations = [r for r in records if isinstance(r, Relation)]
     # 1 trial + 15 executions; 3 agents; plan, environment, 5 entries, 14 variables, 17 versions,
-    # the earlier content of the rewritten file, the artifact.
-    assert kinds(elements) == {"activity": 16, "agent": 3, "entity": 40}
+    # the earlier content of the rewritten file, the artifact, 12 operation steps.
+    assert kinds(elements) == {"activity": 16, "agent": 3, "entity": 52}
     assert kinds(relations) == {
         "wasAssociatedWith": 4, "actedOnBehalfOf": 1, "used": 9, "hadMember": 5, "wasInformedBy": 11,
         "specializationOf": 15, "wasGeneratedBy": 17, "wasRevisionOf": 1, "wasDerivedFrom": 8,
         "wasAttributedTo": 1, "alternateOf": 1,
     }
-    assert len(records) == 132
+    assert len(records) == 144
     ids = [e.id for e in elements]
     assert len(ids) == len(set(ids))
 
 
 def test_other_trials_record_counts(tstore: Store) -> None:
     notebook, failed = (list(translate(tstore.trial(n)).parts[0].records()) for n in (2, 3))
-    # 1 trial + 5 executions; notebook and 2 cell plans, 3 variables, 3 versions
-    assert len(notebook) == 36
-    assert kinds([r for r in notebook if isinstance(r, Element)]) == {"activity": 6, "agent": 3, "entity": 9}
-    assert len(failed) == 19
+    # 1 trial + 5 executions; notebook and 2 cell plans, 3 variables, 3 versions, 3 operation steps
+    assert len(notebook) == 39
+    assert kinds([r for r in notebook if isinstance(r, Element)]) == {"activity": 6, "agent": 3, "entity": 12}
+    assert len(failed) == 21
     trial = next(r for r in failed if r.id.endswith(":trial"))
     attrs = dict(trial.attrs)
     assert attrs["pb:status"] == "failed"
