@@ -14,6 +14,7 @@ import gc
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -58,14 +59,6 @@ def embedded(trials: list[Trial], engine: str, queries: list[str]) -> Callable[[
     return run
 
 
-def rdflib_dataset(trials: list[Trial]) -> Any:
-    import rdflib
-
-    data = rdflib.Dataset()
-    data.parse(data=export_bytes(trials, "nq"), format="nquads")
-    return data
-
-
 def rdflib_count(data: Any, queries: list[str]) -> int:
     """Rows of the queries on rdflib. Its property paths recurse once per step of the chain, so it runs in
     a thread with a large stack and a raised recursion limit."""
@@ -93,15 +86,79 @@ def rdflib_count(data: Any, queries: list[str]) -> int:
     return found[0]
 
 
+RDFLIB_PHASES = ("parse", "backward", "compare", "operations")
+
+
+def rdflib_child(data_path: str, queries_path: str) -> int:
+    """The rdflib side, in its own process so that a time limit can stop it: parse the N-Quads, then run
+    each query group, printing a JSON line when a phase starts (wall-clock time) and when it ends (seconds
+    and rows)."""
+    import rdflib
+
+    groups = json.loads(Path(queries_path).read_text())
+    data = rdflib.Dataset()
+    for phase in RDFLIB_PHASES:
+        print(json.dumps({"phase": phase, "started": time.time()}), flush=True)
+        if phase == "parse":
+            seconds, _ = timed(partial(data.parse, data_path, format="nquads"))
+            print(json.dumps({"phase": phase, "s": seconds}), flush=True)
+        else:
+            seconds, rows = timed(partial(rdflib_count, data, groups[phase]))
+            print(json.dumps({"phase": phase, "s": seconds, "rows": rows}), flush=True)
+    return 0
+
+
+def rdflib_side(trials: list[Trial], groups: dict[str, list[str]], timeout: float, tmp: Path) -> dict[str, Any]:
+    """rdflib's times on the same trials (exported as N-Quads), from a child process given ``timeout``
+    seconds in all. A phase cut off by the limit is reported as ``rdflib_<phase>_over``: the seconds it had
+    run, a lower bound of its time."""
+    data_path, queries_path = tmp / "rdflib.nq", tmp / "rdflib-queries.json"
+    data_path.write_bytes(export_bytes(trials, "nq"))
+    queries_path.write_text(json.dumps(groups))
+    child = subprocess.Popen([sys.executable, __file__, "--rdflib-child", str(data_path), str(queries_path)],
+                             stdout=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(child.stdout.readline, "")))  # type: ignore[union-attr]
+    reader.start()
+    try:
+        child.wait(timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+    stopped = time.time()
+    reader.join()
+    data_path.unlink()
+    found: dict[str, Any] = {}
+    started: dict[str, float] = {}
+    for item in map(json.loads, lines):
+        if "started" in item:
+            started[item["phase"]] = item["started"]
+            continue
+        found[f"rdflib_{item['phase']}"] = item["s"]
+        if "rows" in item:
+            found[f"rdflib_{item['phase']}_rows"] = item["rows"]
+    cut = [phase for phase in started if f"rdflib_{phase}" not in found]
+    if cut:
+        found[f"rdflib_{cut[0]}_over"] = stopped - started[cut[0]]
+        found["rdflib_timeout"] = timeout
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000],
                         help="trial sizes in PROV records (default: 10000 100000)")
     parser.add_argument("--rdflib-max", type=int, default=100_000,
                         help="run rdflib only up to this size (its parse of 1M records takes minutes)")
+    parser.add_argument("--rdflib-timeout", type=float, default=900.0,
+                        help="seconds rdflib gets per size (parse and queries); a phase it does not finish is "
+                             "reported as a lower bound")
+    parser.add_argument("--rdflib-child", nargs=2, metavar=("NQUADS", "QUERIES"), help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per embedded measurement")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args(argv)
+    if args.rdflib_child:
+        return rdflib_child(*args.rdflib_child)
     results: list[dict[str, Any]] = []
     os.environ.pop("PROVBRIDGE_QUERY_ENGINE", None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -131,16 +188,15 @@ def main(argv: list[str] | None = None) -> int:
             for engine in ("index", "cache"):
                 row[f"{engine}_backward"], found = timed(embedded([first], engine, backward), args.repeat)
                 row[f"{engine}_by_name"], _ = timed(embedded([first], engine, by_name), args.repeat)
-                row[f"{engine}_compare"], _ = timed(embedded([first, second], engine, compare), args.repeat)
+                row[f"{engine}_compare"], compared = timed(embedded([first, second], engine, compare), args.repeat)
                 row[f"{engine}_operations"], _ = timed(embedded([first, second], engine, operations), args.repeat)
-            row["backward_rows"] = found
+            row["backward_rows"], row["compare_rows"] = found, compared
             assert found == len(sql), (found, len(sql))
             if size <= args.rdflib_max:
-                row["rdflib_parse"], other = timed(partial(rdflib_dataset, [first, second]))
-                row["rdflib_backward"], got = timed(partial(rdflib_count, other, backward))
-                assert got == found, (got, found)
-                row["rdflib_compare"], _ = timed(partial(rdflib_count, other, compare))
-                row["rdflib_operations"], _ = timed(partial(rdflib_count, other, operations))
+                groups = {"backward": backward, "compare": compare, "operations": operations}
+                row.update(rdflib_side([first, second], groups, args.rdflib_timeout, Path(tmp)))
+                for name, rows in (("backward", found), ("compare", compared)):  # the same answers
+                    assert row.get(f"rdflib_{name}_rows", rows) == rows, (name, row[f"rdflib_{name}_rows"], rows)
             results.append(row)
             report(row)
             store.close()
@@ -154,17 +210,35 @@ def report(row: dict[str, Any]) -> None:
     print(f"  load into the on-disk index (2 trials, once) {row['load_index']:8.3f} s"
           f"   (a later query: {row['load_again']:.3f} s, nothing reloaded)")
     print(f"  load into the in-process cache (2 trials)    {row['load_cache']:8.3f} s")
-    if "rdflib_parse" in row:
-        print(f"  rdflib parse (2 trials)                      {row['rdflib_parse']:8.3f} s")
+    if "rdflib_parse" in row or "rdflib_parse_over" in row:
+        print(f"  rdflib parse (2 trials)                      {rdflib_text(row, 'parse'):>8} s")
+    if "rdflib_timeout" in row:
+        print(f"  (rdflib stopped at its {row['rdflib_timeout']:g} s limit: '>' marks a lower bound)")
     print(f"  {'query':<12}{'index s':>10}{'cache s':>10}{'rdflib s':>10}{'rdflib/index':>14}{'rdflib/cache':>14}")
     for name in ("backward", "by_name", "compare", "operations"):
         index, cache = row[f"index_{name}"], row[f"cache_{name}"]
-        theirs = row.get(f"rdflib_{name}")
-        ratios = (f"{theirs / index:13.1f}x{theirs / cache:13.1f}x" if theirs else "")
-        print(f"  {name:<12}{index:10.3f}{cache:10.3f}{theirs if theirs else float('nan'):10.3f}{ratios}")
+        theirs, bound = rdflib_time(row, name)
+        mark = ">" if bound else ""
+        ratios = (f"{mark + format(theirs / index, '.1f'):>13}x{mark + format(theirs / cache, '.1f'):>13}x"
+                  if theirs else "")
+        print(f"  {name:<12}{index:10.3f}{cache:10.3f}{rdflib_text(row, name):>10}{ratios}")
     print("  backward: backward_version.rq from the last version; by_name: backward.rq (latest version of the")
     print("  last variable, resolved in SPARQL); compare: the four comparison queries, of which operations:")
     print(f"  compare_operations.rq alone; the store's SQL closure for reference: {row['sql_backward']:.3f} s")
+
+
+def rdflib_time(row: dict[str, Any], name: str) -> tuple[float | None, bool]:
+    """rdflib's seconds for a phase, and whether they are only a lower bound (cut off by the limit)."""
+    if f"rdflib_{name}" in row:
+        return row[f"rdflib_{name}"], False
+    if f"rdflib_{name}_over" in row:
+        return row[f"rdflib_{name}_over"], True
+    return None, False
+
+
+def rdflib_text(row: dict[str, Any], name: str) -> str:
+    seconds, bound = rdflib_time(row, name)
+    return "-" if seconds is None else (">" if bound else "") + f"{seconds:.3f}"
 
 
 if __name__ == "__main__":
