@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from provbridge import __version__
-from provbridge.query.loading import FORMAT, graph_iri, load_trial, remove_trial, signature
+from provbridge.query.loading import (
+    FORMAT,
+    content_signature,
+    graph_iri,
+    load_trial,
+    refresh_annotations,
+    remove_trial,
+    signature,
+)
 
 if TYPE_CHECKING:
     from provbridge.store.store import Store, Trial
@@ -168,15 +176,23 @@ def sync_graphs(target: ox.Store, trials: Sequence[Trial], entries: dict[str, An
         graph = graph_iri(trial)
         sig = signature(trial)
         entry = entries.get(trial.uuid)
-        if (entry is not None and sig is not None and entry.get("signature") == sig
-                and entry.get("graph") == graph and target.contains_named_graph(ox.NamedNode(graph))):
-            continue
+        if (entry is not None and sig is not None and entry.get("graph") == graph
+                and target.contains_named_graph(ox.NamedNode(graph))):
+            if entry.get("signature") == sig:
+                continue
+            content = content_signature(trial)
+            # renamed, annotated or tagged since: rewrite those triples, not the whole graph
+            if entry.get("content") == content and refresh_annotations(target, trial):
+                entry["signature"] = sig
+                changed(False)
+                continue
         if entry is not None:
             remove_trial(target, entry["graph"])
         remove_trial(target, graph)
         size = load_trial(target, trial)
         entries[trial.uuid] = {
-            "graph": graph, "signature": sig, "bytes": size, "loaded_at": time.time(),
+            "graph": graph, "signature": sig, "content": content_signature(trial), "bytes": size,
+            "loaded_at": time.time(),
             "loads": (entry or {}).get("loads", 0) + 1, "trial": trial.id, "status": trial.status,
         }
         changed(True)

@@ -1,4 +1,5 @@
-"""Turning one stored trial into quads in a pyoxigraph store: its graph IRI, its content signature, loading."""
+"""Turning one stored trial into quads in a pyoxigraph store: its graph IRI, its signatures, loading, and
+rewriting its annotations in place."""
 
 from __future__ import annotations
 
@@ -11,15 +12,19 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from provbridge import __version__
+from provbridge.export.rdfterms import Terms, TripleMapper
 from provbridge.export.rdfwrite import write_nquads
-from provbridge.translate import translate
+from provbridge.translate import Element, translate
 from provbridge.translate.iris import trial_namespace
+from provbridge.translate.trial import ANNOTATIONS
 
 if TYPE_CHECKING:
     from provbridge.store.store import Trial
 
 FORMAT = 3  # bump when the index layout or the translation changes (2: pb:finalVersion, 3: pb:OperationStep)
 SMALL = 4 << 20  # N-Quads bytes under which a transactional load beats a bulk load
+LAST_ROW_KEYS = (("executions", "id"), ("versions", "id"), ("derivations", "id"), ("usages", "exec_id"),
+                 ("file_accesses", "id"))
 LOADS: Counter[str] = Counter()  # trial UUID -> loads in this process (tests, diagnostics)
 
 
@@ -29,25 +34,66 @@ def graph_iri(trial: Trial) -> str:
 
 
 def signature(trial: Trial) -> str | None:
-    """A digest of everything a finished trial's graph depends on (status, end, name, note, tags,
-    artifacts, row counts, IRI namespace, provbridge version); None for a running trial, whose graph is
-    rebuilt on every query."""
+    """A digest of everything a finished trial's graph depends on: its :func:`content_signature` and
+    what can change after it ended (name, note, trial tags); None for a running trial."""
+    content = content_signature(trial)
+    if content is None:
+        return None
+    tags = trial.conn.execute(
+        "SELECT name, value FROM tags WHERE trial_id = ? AND subject_kind = 'trial' ORDER BY 1, 2", (trial.id,)
+    ).fetchall()
+    return _digest([content, trial.name, trial.note, tags])
+
+
+def content_signature(trial: Trial) -> str | None:
+    """A digest of what a finished trial's graph depends on apart from its annotations (status, end, exit,
+    tags of its cells and variables, artifacts, its tables' last row ids, IRI namespace, provbridge
+    version); None for a running trial, whose graph is rebuilt on every query."""
     if trial.status == "running":
         return None
     conn = trial.conn
     tags = conn.execute(
-        "SELECT subject_kind, subject, name, value FROM tags WHERE trial_id = ? ORDER BY 1, 2, 3, 4", (trial.id,)
+        "SELECT subject_kind, subject, name, value FROM tags WHERE trial_id = ? AND subject_kind != 'trial' "
+        "ORDER BY 1, 2, 3, 4", (trial.id,)
     ).fetchall()
     artifacts = conn.execute(
         "SELECT name, version_id, sha256 FROM artifacts WHERE trial_id = ? ORDER BY 1", (trial.id,)
     ).fetchall()
-    counts = [conn.execute(f"SELECT count(*) FROM {table} WHERE trial_id = ?", (trial.id,)).fetchone()[0]
-              for table in ("executions", "versions", "derivations", "usages", "file_accesses")]
-    payload = [
-        FORMAT, __version__, trial.uuid, trial.status, trial.ended_at and trial.ended_at.isoformat(), trial.name,
-        trial.note, trial.exit_code, tags, artifacts, counts, trial_namespace(trial.uuid),
-    ]
+    # rows are only ever added to a trial (ids increasing) or deleted with it: the highest id of each table
+    # tells whether any were added, in one index lookup where a count would scan every row
+    last_rows = [conn.execute(f"SELECT max({key}) FROM {table} WHERE trial_id = ?", (trial.id,)).fetchone()[0]
+                 for table, key in LAST_ROW_KEYS]
+    return _digest([
+        FORMAT, __version__, trial.uuid, trial.status, trial.ended_at and trial.ended_at.isoformat(),
+        trial.exit_code, tags, artifacts, last_rows, trial_namespace(trial.uuid),
+    ])
+
+
+def _digest(payload: list[object]) -> str:
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+
+
+def refresh_annotations(target: ox.Store, trial: Trial) -> bool:
+    """Rewrite just the annotations (name, label, note, trial tags) of a trial already in ``target``: the
+    few triples of its activity that housekeeping changes, instead of removing and reloading its whole
+    graph (which takes minutes on disk at a million records). False for an imported document, whose graph
+    is stored as it came."""
+    translation = translate(trial)
+    part = translation.parts[0]
+    if part.stored_graph:
+        return False
+    mapper = TripleMapper(Terms(translation.prefixes, compact=False))
+    graph = ox.NamedNode(graph_iri(trial))
+    subject = ox.NamedNode(part.iri(part.trial_id))
+    for key in ANNOTATIONS:
+        predicate = ox.NamedNode(mapper.predicate(key)[1:-1])
+        for quad in list(target.quads_for_pattern(subject, predicate, None, graph)):
+            target.remove(quad)
+    element = part.trial_element()
+    kept = Element(element.kind, element.id, tuple((k, v) for k, v in element.attrs if k in ANNOTATIONS))
+    lines = "".join(f"{s} {p} {o} <{graph.value}> .\n" for s, p, o in mapper.triples(kept) if p != mapper.rdf_type)
+    target.load(lines, format=ox.RdfFormat.N_QUADS)
+    return True
 
 
 def load_trial(target: ox.Store, trial: Trial) -> int:

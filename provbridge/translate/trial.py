@@ -25,6 +25,8 @@ EXECUTION_CLASSES = {
     "call": "pb:FunctionCall",
 }
 CODE_CLASSES = {"script": "pb:Script", "module": "pb:Module", "cell": "pb:Cell"}
+# The attributes of a trial's activity that can change once it has ended (rename, note, trial tags).
+ANNOTATIONS = ("prov:label", "pb:name", "pb:note", "pb:tag")
 MODULE_SCOPE = "<module>"
 
 Attrs = list[tuple[str, Value]]
@@ -105,8 +107,10 @@ class TrialTranslation:
             index.setdefault((kind, "" if kind == "trial" else subject), []).append(text)
         return index
 
-    def _trial_records(self, tags: TagIndex) -> Iterator[Record]:
+    def trial_element(self, tags: TagIndex | None = None) -> Element:
+        """The trial's own activity record (its times, status, command, name, note and trial tags)."""
         t = self.trial
+        tags = self._tags() if tags is None else tags
         attrs: Attrs = [("prov:type", QName("pb:Trial"))]
         if t.started_at:
             attrs.append(("prov:startTime", t.started_at))
@@ -128,7 +132,11 @@ class TrialTranslation:
             if value is not None:
                 attrs.append((key, value if isinstance(value, int) else clean_text(str(value))))
         attrs += [("pb:tag", tag) for tag in tags.get(("trial", ""), ())]
-        yield Element("activity", self.trial_id, tuple(attrs))
+        return Element("activity", self.trial_id, tuple(attrs))
+
+    def _trial_records(self, tags: TagIndex) -> Iterator[Record]:
+        t = self.trial
+        yield self.trial_element(tags)
         yield Element("agent", self.user_id, (
             ("prov:type", QName("prov:Person")), ("prov:label", clean_text(t.user or "unknown")),
         ))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from provbridge.query import deps
+from provbridge.manage.housekeeping import annotate_trial, rename_trial, tag_trial
+from provbridge.query import deps, sparql
 from provbridge.query.engine import dataset
 from provbridge.query.index import QueryIndex
 from provbridge.query.loading import LOADS
@@ -33,12 +34,44 @@ def test_incremental_loading(project) -> None:  # type: ignore[no-untyped-def]
     project.run("query", "--all", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert _meta(project)["loads"] == 2
 
-    project.run("rename", str(first.id), "baseline")  # its graph changed: reloaded, alone
+    project.run("rename", str(first.id), "baseline")  # its name changed: rewritten in place, not reloaded
     out = project.run("query", "-e", 'ASK { ?t <https://w3id.org/provbridge/ns#name> "baseline" }')
     assert out.stdout.strip() == "true"
     meta = _meta(project)
-    assert meta["loads"] == 3 and meta["trials"][first.uuid]["loads"] == 2
+    assert meta["loads"] == 2 and meta["trials"][first.uuid]["loads"] == 1
     assert meta["trials"][second.uuid]["loads"] == 1
+
+
+TRIAL_TRIPLES = """SELECT ?p ?o WHERE { GRAPH ?g { ?t a <https://w3id.org/provbridge/ns#Trial> ; ?p ?o
+  FILTER(!isBlank(?o)) } }"""
+
+
+def test_annotations_rewritten_in_place_equal_a_fresh_load(project) -> None:  # type: ignore[no-untyped-def]
+    trial = capture_dataflow(project)
+    store = project.store()
+    sparql(store, TRIAL_TRIPLES, trials=[trial.id], engine="index")
+    loads = _meta(project)["loads"]
+    rename_trial(trial.id, "baseline", store=store)
+    annotate_trial(trial.id, "first try", store=store)
+    tag_trial(trial.id, "stage", "train", store=store)
+    tag_trial(trial.id, "keep", store=store)
+
+    def rows(engine: str) -> set[tuple[str, str]]:
+        frame = sparql(store, TRIAL_TRIPLES, trials=[trial.id], engine=engine)
+        return {(str(p), str(o)) for p, o in frame.itertuples(index=False)}
+
+    pb = "https://w3id.org/provbridge/ns#"
+    after = rows("index")
+    assert after == rows("memory")  # what a full load of the changed trial gives
+    assert {(p, o) for p, o in after if p in (pb + "name", pb + "note", pb + "tag")} == {
+        (pb + "name", "baseline"), (pb + "note", "first try"), (pb + "tag", "stage=train"), (pb + "tag", "keep")}
+    assert ("http://www.w3.org/2000/01/rdf-schema#label", "baseline") in after
+    tag_trial(trial.id, "keep", remove=True, store=store)
+    annotate_trial(trial.id, "", store=store)
+    after = rows("index")
+    assert after == rows("memory")
+    assert (pb + "tag", "keep") not in after and not any(p == pb + "note" for p, _ in after)
+    assert _meta(project)["loads"] == loads  # never reloaded
 
 
 def test_deleted_trials_leave_the_index(project) -> None:  # type: ignore[no-untyped-def]
