@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -89,6 +90,7 @@ class QueryIndex:
                 yield _OPEN[key]
                 return
             with self._file_lock():
+                self._start_again_if_cheaper()
                 try:
                     opened = ox.Store(str(self.db_path))
                 except OSError as exc:
@@ -100,6 +102,24 @@ class QueryIndex:
                 finally:
                     del _OPEN[key]
                     del opened
+
+    def _start_again_if_cheaper(self) -> None:
+        """Delete the on-disk store when it holds mostly graphs to throw away: one written by another
+        provbridge version or without metadata, or one where the graphs of deleted trials outweigh the rest.
+        Removing a graph from RocksDB costs several times loading it (minutes at a million records), deleting
+        the directory nothing: :meth:`sync` then loads the trials still wanted afresh. Called under the
+        file lock, before the store is opened."""
+        if not self.db_path.exists():
+            return
+        data = self.metadata()
+        if self.meta_path.exists() and not data.get("stale"):
+            known = {uuid for (uuid,) in self.store.conn.execute("SELECT uuid FROM trials")}
+            sizes = {uuid: entry.get("bytes", 0) for uuid, entry in data["trials"].items()}
+            gone = sum(size for uuid, size in sizes.items() if uuid not in known)
+            if gone <= sum(size for uuid, size in sizes.items() if uuid in known):
+                return
+        shutil.rmtree(self.db_path)
+        self._save({"format": FORMAT, "provbridge": __version__, "loads": data.get("loads", 0), "trials": {}})
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:

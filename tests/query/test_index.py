@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph
+
 from provbridge.manage.housekeeping import annotate_trial, rename_trial, tag_trial
 from provbridge.query import deps, sparql
 from provbridge.query.engine import dataset
@@ -81,7 +83,34 @@ def test_deleted_trials_leave_the_index(project) -> None:  # type: ignore[no-unt
     assert set(_meta(project)["trials"]) == {first.uuid, second.uuid}
     project.run("delete", str(first.id), *(["--yes"] if "--yes" in project.run("delete", "-h").stdout else []))
     project.run("query", "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
-    assert set(_meta(project)["trials"]) == {second.uuid}
+    meta = _meta(project)
+    assert set(meta["trials"]) == {second.uuid}
+    assert meta["trials"][second.uuid]["loads"] == 1  # its graph was kept: only the deleted one removed
+
+
+def test_index_starts_again_when_most_of_it_is_deleted(project) -> None:  # type: ignore[no-untyped-def]
+    """Deleting a trial larger than all the others together drops the whole on-disk store and reloads the
+    rest (removing a big graph from RocksDB is several times slower than loading the others); what is
+    left answers as before."""
+    small = capture_dataflow(project)
+    big = project.capture("total = 0\nfor i in range(400):\n    total += i\n", "--fold", "1000")
+    project.run("query", "--all", "-e", "ASK { ?s ?p ?o }")
+    meta = _meta(project)
+    assert meta["trials"][big.uuid]["bytes"] > meta["trials"][small.uuid]["bytes"]
+    expected = project.run("deps", "e", "--trial", str(small.id), "--json").stdout
+    project.run("delete", str(big.id), *(["--yes"] if "--yes" in project.run("delete", "-h").stdout else []))
+    assert project.run("deps", "e", "--trial", str(small.id), "--json").stdout == expected
+    meta = _meta(project)
+    assert set(meta["trials"]) == {small.uuid} and meta["trials"][small.uuid]["loads"] == 1  # loaded afresh
+    assert meta["loads"] == 3
+    index = project.root / ".provbridge" / "query"
+    stray = pyoxigraph.Store(str(index / "oxigraph"))  # a graph the metadata does not know of
+    stray.add(pyoxigraph.Quad(pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p"),
+                              pyoxigraph.Literal("o"), pyoxigraph.NamedNode("urn:stray")))
+    del stray
+    (index / "index.json").unlink()  # an index without its metadata is rebuilt, not trusted
+    assert project.run("deps", "e", "--trial", str(small.id), "--json").stdout == expected
+    assert project.run("query", "--all", "-e", "ASK { GRAPH <urn:stray> { ?s ?p ?o } }").stdout.strip() == "false"
 
 
 def test_engines_agree_and_cache_loads_once(project) -> None:  # type: ignore[no-untyped-def]
