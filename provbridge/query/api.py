@@ -23,6 +23,7 @@ from provbridge.query.targets import (
     version_number,
 )
 from provbridge.query.terms import to_python
+from provbridge.translate.iris import trial_namespace
 
 if TYPE_CHECKING:
     import pandas
@@ -202,21 +203,40 @@ def version_records(result: Result, trial: Trial) -> list[dict[str, Any]]:
         from provbridge.imports.queries import graph_records
 
         return graph_records(result, trial)
-    numbers = sorted({n for n in (version_number(record.get("version")) for record in result.records())
-                      if n is not None})
-    details = version_details(trial, numbers)
-    return [
-        {"trial": trial.id, "version": number, **{c: extra.get(c) for c in VERSION_COLUMNS[2:-1]},
-         "iri": version_iri(trial, number)}
-        for number in numbers if (extra := details.get(number)) is not None
-    ]
+    return [dict(zip(VERSION_COLUMNS, row)) for row in _version_rows(result, trial)]
 
 
 def versions_frame(result: Result, trial: Trial) -> pandas.DataFrame:
     """:func:`version_records` as a DataFrame."""
     import pandas as pd
 
-    return pd.DataFrame(version_records(result, trial), columns=VERSION_COLUMNS)
+    if is_stored_graph(trial):
+        return pd.DataFrame(version_records(result, trial), columns=VERSION_COLUMNS)
+    return pd.DataFrame(_version_rows(result, trial), columns=VERSION_COLUMNS)
+
+
+def _version_rows(result: Result, trial: Trial) -> list[tuple[Any, ...]]:
+    """The rows of :func:`version_records` as tuples in VERSION_COLUMNS order (linear, a few
+    microseconds a version: a closure can hold every version of a large trial)."""
+    namespace = trial_namespace(trial.uuid)
+    prefix = namespace + "v"
+    if "version" not in result.columns:
+        return []
+    column = result.columns.index("version")
+    numbers: set[int] = set()
+    for row in result.terms:
+        term = row[column]
+        iri = term.value if isinstance(term, ox.NamedNode) else None
+        if iri is None:
+            continue
+        tail = iri[len(prefix):] if iri.startswith(prefix) else None
+        number = int(tail) if tail is not None and tail.isdigit() else version_number(iri)
+        if number is not None:
+            numbers.add(number)
+    ordered = sorted(numbers)
+    details = version_details(trial, ordered)
+    return [(trial.id, number, *extra, f"{prefix}{number}")
+            for number in ordered if (extra := details.get(number)) is not None]
 
 
 def _frame(result: Result, columns: list[str], *, ids: dict[int, int] | None = None,

@@ -21,9 +21,14 @@ _COLUMNS = (
 )
 
 
-def version_details(trial: Trial, numbers: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """``{version: {name, scope, value, kind, type, sha256, execution, parent, line, statement}}`` for the
-    given versions; ``value`` is the exact scalar, else the display text, and None for files."""
+# the fields of each version, in this order (VERSION_COLUMNS of provbridge.query.api between version and iri)
+FIELDS = ("name", "scope", "kind", "type", "value", "sha256", "statement", "line", "execution", "parent")
+
+
+def version_details(trial: Trial, numbers: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+    """``{version: (name, scope, kind, type, value, sha256, statement, line, execution, parent)}`` (see
+    FIELDS) for the given versions; ``value`` is the exact scalar, else the display text, and None for
+    files (whose ``sha256`` is their content hash)."""
     wanted = sorted(set(numbers))
     rows: list[tuple[Any, ...]] = []
     if len(wanted) > 20 * CHUNK:  # most of the trial: one scan beats many lookups
@@ -34,14 +39,15 @@ def version_details(trial: Trial, numbers: Iterable[int]) -> dict[int, dict[str,
             part = wanted[start:start + CHUNK]
             rows += trial.conn.execute(f"{_COLUMNS} AND v.id IN ({','.join('?' * len(part))})",
                                        (trial.id, *part)).fetchall()
-    return {
-        vid: {"name": name, "scope": None if kind == "file" else scope,
-              "value": None if kind == "file" else _value(type_name, value, text),
-              "kind": kind, "type": None if kind == "file" else type_name,
-              "sha256": value if kind == "file" else None, "execution": exec_id, "parent": parent,
-              "line": lineno, "statement": statement if statement is not None else label}
-        for vid, name, scope, kind, type_name, value, text, exec_id, parent, lineno, statement, label in rows
-    }
+    return {row[0]: _fields(*row[1:]) for row in rows}
+
+
+def _fields(name: str, scope: str, kind: str, type_name: str, value: Any, text: str | None, exec_id: int,
+            parent: int | None, lineno: int | None, statement: str | None, label: str) -> tuple[Any, ...]:
+    statement = statement if statement is not None else label
+    if kind == "file":  # a file version's value is its content hash
+        return (name, None, kind, None, None, value, statement, lineno, exec_id, parent)
+    return (name, scope, kind, type_name, _value(type_name, value, text), None, statement, lineno, exec_id, parent)
 
 
 def _value(type_name: str, value: Any, text: str | None) -> Any:
