@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from provbridge.errors import QueryError, VariableNotFoundError
 from provbridge.imports.graphs import is_stored_graph
-from provbridge.query.details import version_details
+from provbridge.query.details import FIELDS, version_details
 from provbridge.query.engine import dataset
 from provbridge.query.loading import graph_iri
 from provbridge.query.params import canned
@@ -31,10 +31,7 @@ if TYPE_CHECKING:
     from provbridge.query.targets import StoreLike, TrialRef
     from provbridge.store.store import Trial
 
-VERSION_COLUMNS = [
-    "trial", "version", "name", "scope", "kind", "type", "value", "sha256", "statement", "line", "execution",
-    "parent", "iri",
-]
+VERSION_COLUMNS = ["trial", "version", *FIELDS, "iri"]
 
 
 def sparql(store: StoreLike, query: str, *, trials: Iterable[TrialRef] | TrialRef | None = None,
@@ -218,10 +215,9 @@ def versions_frame(result: Result, trial: Trial) -> pandas.DataFrame:
 def _version_rows(result: Result, trial: Trial) -> list[tuple[Any, ...]]:
     """The rows of :func:`version_records` as tuples in VERSION_COLUMNS order (linear, a few
     microseconds a version: a closure can hold every version of a large trial)."""
-    namespace = trial_namespace(trial.uuid)
-    prefix = namespace + "v"
     if "version" not in result.columns:
         return []
+    prefix = trial_namespace(trial.uuid) + "v"
     column = result.columns.index("version")
     numbers: set[int] = set()
     for row in result.terms:

@@ -21,7 +21,7 @@ _COLUMNS = (
 )
 
 
-# the fields of each version, in this order (VERSION_COLUMNS of provbridge.query.api between version and iri)
+# the fields of each version, in this order (the middle of provbridge.query.api.VERSION_COLUMNS)
 FIELDS = ("name", "scope", "kind", "type", "value", "sha256", "statement", "line", "execution", "parent")
 
 

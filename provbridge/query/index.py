@@ -197,13 +197,13 @@ def sync_graphs(target: ox.Store, trials: Sequence[Trial], entries: dict[str, An
     loaded = []
     for trial in trials:
         graph = graph_iri(trial)
-        sig = signature(trial)
+        content = content_signature(trial)
+        sig = signature(trial, content)
         entry = entries.get(trial.uuid)
         if (entry is not None and sig is not None and entry.get("graph") == graph
                 and target.contains_named_graph(ox.NamedNode(graph))):
             if entry.get("signature") == sig:
                 continue
-            content = content_signature(trial)
             # renamed, annotated or tagged since: rewrite those triples, not the whole graph
             if entry.get("content") == content and refresh_annotations(target, trial):
                 entry["signature"] = sig
@@ -214,7 +214,7 @@ def sync_graphs(target: ox.Store, trials: Sequence[Trial], entries: dict[str, An
         remove_trial(target, graph)
         size = load_trial(target, trial)
         entries[trial.uuid] = {
-            "graph": graph, "signature": sig, "content": content_signature(trial), "bytes": size,
+            "graph": graph, "signature": sig, "content": content, "bytes": size,
             "loaded_at": time.time(),
             "loads": (entry or {}).get("loads", 0) + 1, "trial": trial.id, "status": trial.status,
         }

@@ -33,10 +33,10 @@ def graph_iri(trial: Trial) -> str:
     return trial_namespace(trial.uuid) + "bundle"
 
 
-def signature(trial: Trial) -> str | None:
-    """A digest of everything a finished trial's graph depends on: its :func:`content_signature` and
-    what can change after it ended (name, note, trial tags); None for a running trial."""
-    content = content_signature(trial)
+def signature(trial: Trial, content: str | None = None) -> str | None:
+    """A digest of everything a finished trial's graph depends on: its :func:`content_signature` (given,
+    or computed) and what can change after it ended (name, note, trial tags); None for a running trial."""
+    content = content or content_signature(trial)
     if content is None:
         return None
     tags = trial.conn.execute(

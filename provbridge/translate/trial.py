@@ -414,8 +414,11 @@ class StepIndex:
         key = (self.last.get(block), label)
         self.last[block] = label
         self.counts[key] += 1
-        known = self.lines.get(key)
-        if key not in self.lines or (line is not None and (known is None or line < known)):
+        if key not in self.lines:
+            self.lines[key] = line
+            return
+        known = self.lines[key]
+        if line is not None and (known is None or line < known):
             self.lines[key] = line
 
     def records(self, p: str, trial_id: str) -> Iterator[Record]:
