@@ -66,3 +66,18 @@ def project(tmp_path: Path) -> Iterator[Project]:
 def names(versions: object) -> set[str]:
     """The set of variable names among versions (files excluded)."""
     return {v.name for v in versions if v.kind != "file"}  # type: ignore[attr-defined]
+
+
+# Markers by folder, so `-m "not slow"`, `-m "not network"` or `-m "not graphviz"` select quick subsets.
+_FOLDER_MARKERS = {"notebook": ("slow",), "remote": ("network", "slow"), "render": ("graphviz",)}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests_dir = Path(__file__).parent
+    for item in items:
+        try:
+            folder = Path(str(item.path)).relative_to(tests_dir).parts[0]
+        except ValueError:
+            continue
+        for marker in _FOLDER_MARKERS.get(folder, ()):
+            item.add_marker(marker)
