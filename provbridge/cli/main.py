@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from provbridge import __version__
-from provbridge.errors import ProvbridgeError
+from provbridge.errors import ProvbridgeError, StoreError
+
+DEBUG_ENV = "PROVBRIDGE_DEBUG"
 
 # name -> (module, one-line help). Each module defines add_arguments(parser) and run(args) -> int.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -77,17 +80,58 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _guard(func: object) -> int:
+    """Run a command; every error becomes one line on stderr and a non-zero exit status (a traceback only
+    with ``PROVBRIDGE_DEBUG=1``)."""
     assert callable(func)
     try:
         return int(func())
     except ProvbridgeError as exc:
-        print(f"provbridge: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _fail(str(exc), exc.exit_code)
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
         print("provbridge: interrupted", file=sys.stderr)
         return 130
+    except sqlite3.DatabaseError as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        return _fail(_store_message(exc), StoreError.exit_code)
+    except OSError as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}", 1)
+    except (MemoryError, RecursionError) as exc:
+        return _fail(f"out of {'memory' if isinstance(exc, MemoryError) else 'stack'}", 1)
+    except Exception as exc:  # a bug of ours: still one line, the traceback on request
+        if os.environ.get(DEBUG_ENV):
+            raise
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for the traceback)", 70)
+
+
+def _fail(message: str, code: int) -> int:
+    """Print ``message`` as one line, with credentials redacted, and return ``code``."""
+    from provbridge.remote.redact import redact
+
+    text = " ".join(redact(message).split())
+    print(f"provbridge: error: {text}", file=sys.stderr)
+    return code
+
+
+def _store_message(exc: sqlite3.DatabaseError) -> str:
+    """The one-line message for an SQLite failure met while a command read or wrote the data file."""
+    try:
+        from provbridge.store.db import DB_NAME, find_store_dir
+
+        where = str(find_store_dir() / DB_NAME)
+    except Exception:
+        where = "the provbridge data file"
+    reason = " ".join(str(exc).split())
+    if "readonly" in reason:
+        return f"{where} is read-only: this command needs to write to it ({reason})"
+    if "malformed" in reason or "not a database" in reason or "corrupt" in reason:
+        return f"{where} is damaged ({reason}); restore it from a backup or move it away"
+    return f"{where} could not be read or written ({reason})"
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from provbridge.errors import RemoteError
 from provbridge.remote.files import read_json, write_json
+from provbridge.remote.redact import redact, url_credentials
 
 CONFIG = "config.json"
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
@@ -44,23 +45,29 @@ def config_path(directory: Path) -> Path:
     return directory / CONFIG
 
 
-def check_url(url: str, what: str = "URL") -> str:
-    """``url`` if it is an absolute http(s) URL without credentials in it, else a one-line error."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+def check_url(url: str, what: str = "URL", remote: str | None = None) -> str:
+    """``url`` if it is an absolute http(s) URL without credentials in it (no ``user:password@``, no
+    ``?token=``-like parameter), else a one-line error naming the environment variables to use instead."""
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        raise RemoteError(f"{what} is not a valid URL: {redact_url(url)!r}") from None
+    if parts.scheme not in ("http", "https") or not hostname:
         raise RemoteError(f"{what} must be an http:// or https:// URL, not {redact_url(url)!r}")
-    if parts.username or parts.password:
-        raise RemoteError(f"{what} must not contain credentials (use the environment or ~/.netrc): "
-                          f"{redact_url(url)}")
+    found = url_credentials(url)
+    if found:
+        from provbridge.remote.http import env_name
+
+        prefix = env_name(remote or "NAME")
+        raise RemoteError(f"{what} must not contain credentials ({found}): set {prefix}TOKEN, or {prefix}USER "
+                          f"and {prefix}PASSWORD, or use ~/.netrc ({redact_url(url)})")
     return url
 
 
 def redact_url(url: str) -> str:
-    """``url`` with any user:password@ part removed (for messages)."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
+    """``url`` with its user:password@ part and token-like query parameters masked (for messages)."""
+    return redact(url)
 
 
 def default_endpoints(url: str) -> tuple[str | None, str | None]:
@@ -104,10 +111,10 @@ def add_remote(directory: Path, name: str, url: str, *, graph_store: str | None 
     Virtuoso URLs (``.../query`` and ``.../sparql``)."""
     if not NAME.match(name):
         raise RemoteError(f"bad remote name {name!r} (a letter, then letters, digits, _ or -)")
-    check_url(url, "the query URL")
+    check_url(url, "the query URL", name)
     guessed_store, guessed_update = default_endpoints(url)
-    remote = Remote(name, url, check_url(graph_store, "--graph-store") if graph_store else guessed_store,
-                    check_url(update, "--update") if update else guessed_update)
+    remote = Remote(name, url, check_url(graph_store, "--graph-store", name) if graph_store else guessed_store,
+                    check_url(update, "--update", name) if update else guessed_update)
     path = config_path(directory)
     data = read_json(path)
     section = data.setdefault("remotes", {})

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from provbridge.errors import RemoteError
 from provbridge.remote.config import redact_url
+from provbridge.remote.redact import redact
 
 TIMEOUT = 60.0  # seconds; every request has one (connect and each read or write)
 RETRIES = 4  # further attempts after a transient failure
@@ -184,11 +185,26 @@ class Client:
                 del self._connections[key]
 
     def _status_error(self, method: str, url: str, response: Response) -> RemoteError:
-        detail = " ".join(response.body[:300].decode("utf-8", "replace").split())
+        # a server may echo the request (with its Authorization header) in an error page: mask what we sent
+        auth = authorization(self.remote, url, self.environ) or ""
+        secrets = [auth, *auth.split(" ", 1)[1:], *self._credential_parts(auth)]
+        detail = redact(" ".join(response.body[:300].decode("utf-8", "replace").split()), secrets)
         kind = TransientError if response.status in TRANSIENT_STATUS else RemoteError
         hint = " (check the credentials in the environment or ~/.netrc)" if response.status in (401, 403) else ""
         return kind(f"remote {self.remote!r}: {method} {redact_url(url)} answered {response.status} "
                     f"{response.reason}{hint}" + (f": {detail}" if detail else ""))
+
+
+    @staticmethod
+    def _credential_parts(auth: str) -> list[str]:
+        """The user name and password inside a Basic header value (a server may echo them decoded)."""
+        if not auth.startswith("Basic "):
+            return []
+        try:
+            user, _, password = base64.b64decode(auth[6:]).decode("utf-8").partition(":")
+        except ValueError:
+            return []
+        return [password] if len(user) < 4 else [user + ":" + password, password]
 
 
 def _retry_after(value: str | None) -> float | None:

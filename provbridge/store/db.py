@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import time
@@ -13,6 +14,8 @@ SCHEMA_VERSION = 2
 STORE_DIR = ".provbridge"
 DB_NAME = "provbridge.db"
 OPEN_ATTEMPTS = 6  # opening a file another process is creating: retries on "database is locked"
+DIR_MODE = 0o700  # a new .provbridge directory: recorded values and sources are private by default
+FILE_MODE = 0o600  # a new data file (SQLite gives its -wal and -shm files the same mode)
 
 # Forward migrations: MIGRATIONS[n] upgrades a file from version n to n + 1.
 # None marks an additive step: the current schema's CREATE ... IF NOT EXISTS statements add what is missing.
@@ -49,7 +52,7 @@ def connect(path: Path, *, create: bool = True, readonly: bool = False) -> sqlit
     if not path.exists():
         if not create or readonly:
             raise StoreError(f"no provbridge data file at {path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        create_file(path)
     for attempt in range(OPEN_ATTEMPTS):
         try:
             return _open(path, readonly)
@@ -63,9 +66,74 @@ def connect(path: Path, *, create: bool = True, readonly: bool = False) -> sqlit
     raise AssertionError("unreachable")
 
 
+def connect_for_reading(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """Open an existing data file for a command that mostly reads: read-write when possible (so that
+    killed trials can be marked and old schemas migrated), else read-only. Returns the connection and
+    whether it is read-only. A file or directory we may not write to (permissions, a read-only mount)
+    is opened with ``mode=ro``, or ``immutable=1`` when SQLite cannot create the WAL index next to it."""
+    if not writable(path):
+        return _connect_readonly(path), True
+    try:
+        return connect(path, create=False), False
+    except StoreError as exc:
+        if "readonly" not in str(exc) and "unable to open" not in str(exc):
+            raise
+        return _connect_readonly(path, exc), True
+
+
+def _connect_readonly(path: Path, first: StoreError | None = None) -> sqlite3.Connection:
+    if not path.exists():
+        raise StoreError(f"no provbridge data file at {path}")
+    try:
+        return connect(path, create=False, readonly=True)
+    except StoreError as exc:
+        if "unable to open" not in str(exc) and "readonly" not in str(exc):
+            raise
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?immutable=1", uri=True, check_same_thread=False)
+        _ensure_schema(conn, path, True)
+        return conn
+    except sqlite3.DatabaseError as exc:
+        raise first or StoreError(f"{path} is not a readable provbridge data file ({exc})") from None
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write ``path`` and create files next to it (SQLite's -wal and -shm)."""
+    directory = path.parent
+    return os.access(path, os.W_OK) and os.access(directory, os.W_OK | os.X_OK)
+
+
+def ensure_store_dir(directory: Path) -> Path:
+    """Create the ``.provbridge`` directory (mode 0700, parents as the umask says) or check that it is
+    one; a file in its place is a one-line StoreError."""
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"{directory} is not a directory; move it away or choose a store with --store")
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=DIR_MODE, exist_ok=True)
+    except FileExistsError:
+        raise StoreError(f"{directory} is not a directory; move it away or choose a store with --store") from None
+    except OSError as exc:
+        raise StoreError(f"cannot create the store directory {directory}: {exc.strerror or exc}") from None
+    return directory
+
+
+def create_file(path: Path) -> None:
+    """Create an empty data file with mode 0600 (unless another process just did)."""
+    ensure_store_dir(path.parent)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        reason = "read-only file system" if exc.errno == errno.EROFS else exc.strerror or str(exc)
+        raise StoreError(f"cannot create the data file {path}: {reason}") from None
+
+
 def _open(path: Path, readonly: bool) -> sqlite3.Connection:
     if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0, check_same_thread=False)
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30.0,
+                               check_same_thread=False)
     else:
         conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
     try:

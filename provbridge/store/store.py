@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from provbridge.errors import StoreError, TrialNotFoundError, VariableNotFoundError
-from provbridge.store.db import DB_NAME, connect, find_store_dir
+from provbridge.store.db import DB_NAME, connect, connect_for_reading, ensure_store_dir, find_store_dir
 from provbridge.store.model import Code, Execution, FileAccess, Version, parse_time
 
 TRIAL_COLUMNS = (
@@ -35,16 +35,24 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Fal
 
 class Store:
     """A provbridge data file. Reading never changes recorded trials, except that trials whose recording
-    process died are marked ``interrupted``."""
+    process died are marked ``interrupted``. A store we may not write to is opened read-only
+    (``readonly``): reading commands work, writing ones fail with a StoreError."""
 
     def __init__(self, directory: Path, *, db_path: Path | None = None, create: bool = False) -> None:
         self.directory = directory
         self.path = db_path or directory / DB_NAME
-        if not self.path.exists() and not create:
+        if db_path is None and directory.exists() and not directory.is_dir():
+            ensure_store_dir(directory)  # raises the one-line error
+        self.readonly = False
+        if self.path.exists():
+            self.conn, self.readonly = connect_for_reading(self.path)
+        elif create:
+            self.conn = connect(self.path, create=True)
+        else:
             raise StoreError(f"no provbridge data here ({self.path} does not exist); run `provbridge run` first")
-        self.conn = connect(self.path, create=create)
         self.conn.row_factory = None
-        self._mark_interrupted()
+        if not self.readonly:
+            self._mark_interrupted()
 
     def close(self) -> None:
         self.conn.close()
@@ -82,11 +90,12 @@ class Store:
         text = str(ref).strip()
         if text == "last" or text.startswith("last~"):
             back = int(text[5:]) if text.startswith("last~") and text[5:].isdigit() else 0
+            back = min(back, 2**62)
             row = self.conn.execute("SELECT id FROM trials ORDER BY id DESC LIMIT 1 OFFSET ?", (back,)).fetchone()
             if row is None:
                 raise TrialNotFoundError(f"no trial {text!r}: the store has {'no' if back == 0 else 'fewer'} trials")
             return int(row[0])
-        if text.isdigit():
+        if text.isdigit() and int(text) < 2**63:
             row = self.conn.execute("SELECT id FROM trials WHERE id = ?", (int(text),)).fetchone()
             if row:
                 return int(row[0])

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from provbridge import __version__
-from provbridge.store.db import DB_NAME, connect
+from provbridge.errors import StoreError
+from provbridge.store.db import DB_NAME, connect, ensure_store_dir
 
 TABLES: dict[str, str] = {
     "executions": "INSERT OR REPLACE INTO executions (trial_id, id, parent, kind, stmt_id, code_id, name, "
@@ -37,9 +38,19 @@ def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
+STATUSES = ("running", "finished", "failed", "interrupted", "incomplete")
+INCOMPLETE = "incomplete"  # the final status of a trial some of whose records could not be written
+
+
 class TrialWriter:
     """Owns one trial's row and buffers; a daemon thread flushes the buffers every ``interval`` seconds,
-    so a killed process loses at most that much and earlier trials are never touched."""
+    so a killed process loses at most that much and earlier trials are never touched.
+
+    Opening raises StoreError (one line) when the store cannot be written (corrupt, read-only, a file in
+    place of ``.provbridge``): the caller can still run the program without recording. A flush that fails
+    (disk full, I/O error, damaged pages) never raises into the program: its rows are counted in
+    ``lost_records``, ``error`` keeps the first reason, and :meth:`finish` ends the trial as
+    ``incomplete`` instead of the status asked for."""
 
     def __init__(
         self,
@@ -53,21 +64,29 @@ class TrialWriter:
         interval: float = 0.5,
     ) -> None:
         self.store_dir = store_dir
-        self.conn = connect(store_dir / DB_NAME)
         self.lock = threading.Lock()
         self.uuid = str(uuidlib.uuid4())
         self.buffers: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
-        with self.conn:
-            cur = self.conn.execute(
-                "INSERT INTO trials (uuid, name, kind, status, command, main, cwd, hostname, user, pid, "
-                "granularity, started_at, provbridge_version, python_version) "
-                "VALUES (?,?,?,'running',?,?,?,?,?,?,?,?,?,?)",
-                (
-                    self.uuid, name, kind, json.dumps(list(command)), main, os.getcwd(),
-                    socket.gethostname(), _user(), os.getpid(), granularity, utcnow(), __version__,
-                    sys.version.split()[0],
-                ),
-            )
+        self.lost_records = 0
+        self.error: str | None = None
+        self.status: str | None = None  # the status the trial was closed with
+        path = ensure_store_dir(store_dir) / DB_NAME
+        self.conn = connect(path)
+        try:
+            with self.conn:
+                cur = self.conn.execute(
+                    "INSERT INTO trials (uuid, name, kind, status, command, main, cwd, hostname, user, pid, "
+                    "granularity, started_at, provbridge_version, python_version) "
+                    "VALUES (?,?,?,'running',?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        self.uuid, name, kind, json.dumps(list(command)), main, _cwd(),
+                        socket.gethostname(), _user(), os.getpid(), granularity, utcnow(), __version__,
+                        sys.version.split()[0],
+                    ),
+                )
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise StoreError(f"cannot record into {path}: {_reason(exc)}") from None
         self.trial_id: int = cur.lastrowid or 0
         self._stop = threading.Event()
         self._closed = False
@@ -84,44 +103,76 @@ class TrialWriter:
         tid = self.trial_id
         self.buffers[table].extend((tid, *row) for row in rows)
 
+    @property
+    def incomplete(self) -> bool:
+        """Whether some of this trial's records (or its final status) could not be written."""
+        return self.lost_records > 0 or self.error is not None
+
+    def _lost(self, count: int, exc: BaseException) -> None:
+        self.lost_records += count
+        if self.error is None:
+            self.error = _reason(exc)
+
     # -- shared code components (synchronous; at compile time, not on the hot path) ----------------
     def code_id(self, sha256: str, kind: str, path: str, source: str) -> int:
-        """The id of a code component, inserting it the first time its content is seen."""
-        with self.lock, self.conn:
-            self.conn.execute(
-                "INSERT OR IGNORE INTO code (sha256, kind, path, source) VALUES (?,?,?,?)",
-                (sha256, kind, path, source),
-            )
-            row = self.conn.execute(
-                "SELECT id FROM code WHERE sha256 = ? AND kind = ? AND path = ?", (sha256, kind, path)
-            ).fetchone()
+        """The id of a code component, inserting it the first time its content is seen (a negative
+        stand-in id, and the trial incomplete, when it cannot be written)."""
+        with self.lock:
+            try:
+                with self.conn:
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO code (sha256, kind, path, source) VALUES (?,?,?,?)",
+                        (sha256, kind, path, source),
+                    )
+                    row = self.conn.execute(
+                        "SELECT id FROM code WHERE sha256 = ? AND kind = ? AND path = ?", (sha256, kind, path)
+                    ).fetchone()
+            except (sqlite3.Error, OSError) as exc:
+                self._lost(1, exc)
+                return self._stand_in(1)[0]
         return int(row[0])
 
     def statement_ids(
         self, code_id: int, statements: Sequence[tuple[int, int, int, int, str, str, str]]
     ) -> list[int]:
-        """Ids for ``(lineno, col, end_lineno, end_col, kind, scope, text)`` statements of a component."""
-        with self.lock, self.conn:
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO statements (code_id, lineno, col, end_lineno, end_col, kind, scope, text) "
-                "VALUES (?,?,?,?,?,?,?,?)",
-                [(code_id, *s) for s in statements],
-            )
-            known = {
-                (lineno, col, kind): sid
-                for sid, lineno, col, kind in self.conn.execute(
-                    "SELECT id, lineno, col, kind FROM statements WHERE code_id = ?", (code_id,)
-                )
-            }
+        """Ids for ``(lineno, col, end_lineno, end_col, kind, scope, text)`` statements of a component
+        (negative stand-in ids, and the trial incomplete, when they cannot be written)."""
+        with self.lock:
+            try:
+                with self.conn:
+                    self.conn.executemany(
+                        "INSERT OR IGNORE INTO statements (code_id, lineno, col, end_lineno, end_col, kind, scope, "
+                        "text) VALUES (?,?,?,?,?,?,?,?)",
+                        [(code_id, *s) for s in statements],
+                    )
+                    known = {
+                        (lineno, col, kind): sid
+                        for sid, lineno, col, kind in self.conn.execute(
+                            "SELECT id, lineno, col, kind FROM statements WHERE code_id = ?", (code_id,)
+                        )
+                    }
+            except (sqlite3.Error, OSError) as exc:
+                self._lost(len(statements), exc)
+                return self._stand_in(len(statements))
         return [known[(s[0], s[1], s[4])] for s in statements]
+
+    def _stand_in(self, count: int) -> list[int]:
+        """Distinct negative ids for rows that could not be written (rows referring to them are lost too)."""
+        first = getattr(self, "_next_stand_in", -1)
+        self._next_stand_in = first - count
+        return list(range(first, first - count, -1))
 
     def set_trial(self, **fields: Any) -> None:
         """Update columns of the trial row at once (name, main_code_id, note, ...)."""
         if not fields:
             return
         cols = ", ".join(f"{key} = ?" for key in fields)
-        with self.lock, self.conn:
-            self.conn.execute(f"UPDATE trials SET {cols} WHERE id = ?", (*fields.values(), self.trial_id))
+        with self.lock:
+            try:
+                with self.conn:
+                    self.conn.execute(f"UPDATE trials SET {cols} WHERE id = ?", (*fields.values(), self.trial_id))
+            except (sqlite3.Error, OSError) as exc:
+                self._lost(1, exc)
 
     # -- flushing ----------------------------------------------------------------------------------
     def flush(self) -> None:
@@ -141,8 +192,8 @@ class TrialWriter:
                 with self.conn:
                     for table, rows in pending.items():
                         self.conn.executemany(TABLES[table], rows)
-            except sqlite3.Error as exc:  # never raise into the user's program from the writer thread
-                print(f"provbridge: could not write provenance ({exc})", file=sys.stderr)
+            except (sqlite3.Error, OSError) as exc:  # never raise into the user's program
+                self._lost(sum(len(rows) for rows in pending.values()), exc)
 
     def _run(self, interval: float) -> None:
         while not self._stop.wait(interval):
@@ -156,20 +207,56 @@ class TrialWriter:
         exception: str | None = None,
         traceback: str | None = None,
     ) -> None:
-        """Flush everything and close the trial with its final status."""
+        """Flush everything and close the trial with its final status (``incomplete`` when records were
+        lost). Never raises: when even the final status cannot be written, ``error`` says why and the
+        trial is later shown as interrupted."""
         if self._closed:
             return
         self._closed = True
         self._stop.set()
         self._thread.join(timeout=5)
         self.flush()
-        with self.lock, self.conn:
-            self.conn.execute(
-                "UPDATE trials SET status = ?, ended_at = ?, exit_code = ?, exception = ?, traceback = ? "
-                "WHERE id = ?",
-                (status, utcnow(), exit_code, exception, traceback, self.trial_id),
-            )
-        self.conn.close()
+        if self.incomplete:
+            status = INCOMPLETE
+        self.status = status
+        row = (status, utcnow(), exit_code, exception, traceback, self.trial_id)
+        with self.lock:
+            try:
+                self._close_trial(row)
+            except (sqlite3.Error, OSError) as exc:
+                self._lost(0, exc)
+                self.status = None
+            finally:
+                self.conn.close()
+
+    def _close_trial(self, row: tuple[Any, ...]) -> None:
+        sql = "UPDATE trials SET status = ?, ended_at = ?, exit_code = ?, exception = ?, traceback = ? WHERE id = ?"
+        try:
+            with self.conn:
+                self.conn.execute(sql, row)
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc):
+                raise
+            # Disk full: a checkpoint can give the WAL's pages back to the data file and make room for this
+            # one small update.
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with self.conn:
+                self.conn.execute(sql, row)
+
+
+def _reason(exc: BaseException) -> str:
+    """A one-line reason for a failed write."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror
+    return text
+
+
+def _cwd() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # the working directory was removed
+        return None
 
 
 def _user() -> str:

@@ -43,7 +43,17 @@ def test_add_list_remove(project: Project) -> None:
 
 @pytest.mark.parametrize(("name", "url", "message"), [
     ("origin", "http://user:secret@host/query",
-     "the query URL must not contain credentials (use the environment or ~/.netrc): http://***@host/query"),
+     "the query URL must not contain credentials (a user name or password): set PROVBRIDGE_REMOTE_ORIGIN_TOKEN, "
+     "or PROVBRIDGE_REMOTE_ORIGIN_USER and PROVBRIDGE_REMOTE_ORIGIN_PASSWORD, or use ~/.netrc "
+     "(http://***@host/query)"),
+    ("origin", "https://host/query?token=secret",
+     "the query URL must not contain credentials (a 'token' query parameter): set PROVBRIDGE_REMOTE_ORIGIN_TOKEN, "
+     "or PROVBRIDGE_REMOTE_ORIGIN_USER and PROVBRIDGE_REMOTE_ORIGIN_PASSWORD, or use ~/.netrc "
+     "(https://host/query?token=***)"),
+    ("origin", "https://host/query?access_token=secret&x=1",
+     "the query URL must not contain credentials (a 'access_token' query parameter): set "
+     "PROVBRIDGE_REMOTE_ORIGIN_TOKEN, or PROVBRIDGE_REMOTE_ORIGIN_USER and PROVBRIDGE_REMOTE_ORIGIN_PASSWORD, "
+     "or use ~/.netrc (https://host/query?access_token=***&x=1)"),
     ("origin", "ftp://host/query", "the query URL must be an http:// or https:// URL, not 'ftp://host/query'"),
     ("1bad", "http://host/query", "bad remote name '1bad' (a letter, then letters, digits, _ or -)"),
 ])
