@@ -59,17 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; ProvbridgeError becomes one line on stderr and its exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    store: str | None = None
     if len(args_list) >= 2 and args_list[0].startswith("--store"):
         store = args_list[0].split("=", 1)[1] if "=" in args_list[0] else args_list.pop(1)
         args_list[0] = f"--store={store}"
-        os.environ["PROVBRIDGE_DIR"] = os.path.abspath(store)
     if (args_list and args_list[0] == "run") or (len(args_list) > 1 and args_list[1] == "run"
                                                and args_list[0].startswith("--store")):
-        # `run` passes everything after the script to it untouched; parse it separately.
+        # `run` passes everything after the script to it untouched; parse it separately. The store is
+        # passed as an argument: the captured program's environment stays as the user's own.
         from provbridge.cli import run as run_cmd
 
         rest = args_list[args_list.index("run") + 1:]
-        return _guard(lambda: run_cmd.main(rest))
+        return _guard(lambda: run_cmd.main(rest, store=store))
+    if store is not None:
+        os.environ["PROVBRIDGE_DIR"] = os.path.abspath(store)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if not args.command:
@@ -86,7 +89,7 @@ def _guard(func: object) -> int:
     try:
         return int(func())
     except ProvbridgeError as exc:
-        return _fail(str(exc), exc.exit_code)
+        return _fail(str(exc), exc.exit_code, collapse=False)
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
@@ -109,11 +112,13 @@ def _guard(func: object) -> int:
         return _fail(f"internal error: {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for the traceback)", 70)
 
 
-def _fail(message: str, code: int) -> int:
-    """Print ``message`` as one line, with credentials redacted, and return ``code``."""
+def _fail(message: str, code: int, *, collapse: bool = True) -> int:
+    """Print ``message`` (as one line with ``collapse``), with credentials redacted, and return ``code``."""
     from provbridge.remote.redact import redact
 
-    text = " ".join(redact(message).split())
+    text = redact(message)
+    if collapse:
+        text = " ".join(text.split())
     print(f"provbridge: error: {text}", file=sys.stderr)
     return code
 

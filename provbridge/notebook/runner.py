@@ -107,15 +107,21 @@ def execute(run: NotebookRun, env: dict[str, str]) -> RunResult:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     from provbridge.notebook.client import ProvbridgeNotebookClient
-    from provbridge.notebook.params import inject_parameters
+    from provbridge.notebook.params import inject_parameters, invalid_reason
 
     path = run.notebook
     try:
         nb = nbformat.read(str(path), as_version=4)
+        nbformat.validate(nb)
     except FileNotFoundError:
         raise ScriptError(f"can't open notebook {str(path.resolve())!r}: no such file") from None
+    except nbformat.ValidationError as exc:
+        raise ScriptError(f"{str(path)!r} is not a valid notebook: {invalid_reason(exc)}") from None
     except (OSError, ValueError) as exc:
-        raise ScriptError(f"can't read notebook {str(path)!r}: {exc}") from None
+        raise ScriptError(f"can't read notebook {str(path)!r}: {' '.join(str(exc).split())}") from None
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:  # nbformat's upgrade met a wrong shape
+        raise ScriptError(f"{str(path)!r} is not a valid notebook: it does not have the notebook structure "
+                          f"({type(exc).__name__})") from None
     _ensure_cell_ids(nb)
     try:
         inject_parameters(nb, run.parameters)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -13,13 +14,28 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from provbridge.errors import QueryError
-from provbridge.query.forms import is_update, request_form
+from provbridge.query.forms import UPDATE_FORMS, request_form
 from provbridge.query.index import IndexBusy, QueryIndex, memory_cache
 from provbridge.query.loading import graph_iri, load_trial
 from provbridge.query.results import Result, from_oxigraph
 
 if TYPE_CHECKING:
     from provbridge.store.store import Store, Trial
+
+
+# Variables and prefixed names (``?add``, ``add:``, ``ex:load``, ``:drop``): masked before looking for the
+# request's form, so that ``PREFIX add: <...>`` or ``?copy`` is not taken for an update keyword.
+_NAMES = re.compile(r"[?$][\w]+|[A-Za-z][\w.-]*:[\w.-]*|(?<![\w<]):[\w.-]+")
+
+
+def form_of(text: str) -> str | None:
+    """The request's form (``SELECT``, ``INSERT``...) ignoring variables and prefixed names."""
+    return request_form(_NAMES.sub(lambda m: "_" * len(m.group()), text))
+
+
+def is_update(text: str) -> bool:
+    """Whether ``text`` is a SPARQL update (its form keyword, not a name or prefix, is an update)."""
+    return form_of(text) in UPDATE_FORMS
 
 
 class Dataset:
@@ -49,10 +65,10 @@ class Dataset:
         """Run a query (or, when allowed, an update) and materialize its results."""
         if is_update(text):
             if not allow_update:
-                raise QueryError(f"{request_form(text)} is a SPARQL update; updates are refused unless allowed "
+                raise QueryError(f"{form_of(text)} is a SPARQL update; updates are refused unless allowed "
                                  "(--allow-update)")
             return self._update(text)
-        if request_form(text) is None and not text.strip():
+        if not text.strip():
             raise QueryError("empty SPARQL query")
         options: dict[str, Any] = {}
         if self.whole:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from provbridge.errors import QueryError, RemoteError
-from provbridge.query.forms import is_update, request_form
+from provbridge.query.engine import form_of, is_update
 from provbridge.query.loading import graph_iri
 from provbridge.query.results import Result, from_oxigraph
 from provbridge.remote.config import Remote, get_remote
@@ -34,7 +34,7 @@ SELECT DISTINCT ?bundle WHERE {{
 def run_query(client: Client, remote: Remote, text: str, *, default: Sequence[str] = (),
               named: Sequence[str] = ()) -> Result:
     """Send a SPARQL query to ``remote`` (with the given dataset, if any) and materialize the answer."""
-    form = request_form(text)
+    form = form_of(text)
     fields = [("query", text), *(("default-graph-uri", g) for g in default), *(("named-graph-uri", g) for g in named)]
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
     response = client.request(
@@ -94,7 +94,7 @@ class RemoteDataset:
         if self.client is None:
             raise QueryError("this dataset is closed (use it inside `with dataset(...)`)")
         if is_update(text):
-            raise QueryError(f"{request_form(text)} is a SPARQL update; updates are not sent to remote "
+            raise QueryError(f"{form_of(text)} is a SPARQL update; updates are not sent to remote "
                              f"{self.remote.name!r} (push trials instead)")
         if not text.strip():
             raise QueryError("empty SPARQL query")
