@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import sqlite3
 import sys
 import tempfile
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from provbridge.errors import StoreError
 from provbridge.manage.common import ManageError, StoreLike, TrialRef, final_version, get_trial, using_store
 from provbridge.store.store import Store, Trial
 from provbridge.store.writer import utcnow
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 OBJECTS = "objects"
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class ArtifactError(ManageError):
@@ -40,8 +43,20 @@ class ArtifactInfo:
 
 
 def object_path(store_dir: Path, sha256: str) -> Path:
-    """Where the object with this content hash lives: ``objects/ab/cdef...``."""
-    return store_dir / OBJECTS / sha256[:2] / sha256[2:]
+    """Where the object with this content hash lives: ``objects/ab/cdef...``. The hash comes from the data
+    file, which anyone may have edited: anything but 64 lower-case hex digits, or a path that resolves
+    outside ``objects/`` (a symbolic link), is a StoreError, never a path to read or delete."""
+    if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+        raise StoreError(f"the data file holds an invalid artifact hash {str(sha256)[:80]!r}; ignored")
+    objects = store_dir / OBJECTS
+    path = objects / sha256[:2] / sha256[2:]
+    try:
+        inside = path.resolve().is_relative_to(objects.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        raise StoreError(f"artifact object {path} leads outside {objects}; ignored")
+    return path
 
 
 def _write_object(store_dir: Path, data: bytes, sha256: str) -> Path:
@@ -181,9 +196,12 @@ def artifacts(trial: TrialRef | None = None, *, store: StoreLike = None) -> pd.D
         chosen = [get_trial(opened, trial)] if trial is not None else opened.trials()
         for t in chosen:
             for name, version_id, sha256, type_name, size, created in _rows(t):
-                path = object_path(opened.directory, sha256)
+                try:
+                    intact = _intact(object_path(opened.directory, sha256), sha256)
+                except StoreError:  # a hash that names no object of this store
+                    intact = False
                 rows.append({"trial": t.id, "name": name, "version_id": version_id, "type": type_name, "size": size,
-                             "sha256": sha256, "created_at": created, "intact": _intact(path, sha256)})
+                             "sha256": sha256, "created_at": created, "intact": intact})
     columns = ["trial", "name", "version_id", "type", "size", "sha256", "created_at", "intact"]
     return pd.DataFrame(rows, columns=columns)
 

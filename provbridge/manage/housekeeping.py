@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from provbridge.errors import StoreError
 from provbridge.manage.artifacts import object_path
 from provbridge.manage.common import ManageError, StoreLike, TrialRef, get_trial, using_store
 from provbridge.store.store import Store
@@ -104,9 +105,12 @@ def delete_trials(trials: list[TrialRef], *, force: bool = False, store: StoreLi
             if not busy:
                 report.code = _delete_orphaned_code(conn)
             still = {sha for (sha,) in conn.execute("SELECT DISTINCT sha256 FROM artifacts")}
-            for sha in sorted(shas - still):
-                path = object_path(opened.directory, sha)
-                if path.is_file():
+            for sha in sorted(shas - still, key=str):
+                try:
+                    path = object_path(opened.directory, sha)
+                except StoreError:  # a hash edited into the data file: never a path to delete
+                    continue
+                if path.is_file() and not path.is_symlink():
                     path.unlink()
                     report.objects += 1
             conn.execute("COMMIT")
