@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import importlib._bootstrap as _bootstrap
 import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
 import sys
 import sysconfig
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import CodeType, ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from provbridge.capture.recorder import Recorder
+    from provbridge.capture.recorder import Recorder, Scope
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -61,11 +62,27 @@ class InstrumentingLoader(importlib.machinery.SourceFileLoader):
                                      parent=rec.current(), code_id=self._code_id, ns=module.__dict__)
         module.__dict__["__pb_s__"] = scope
         rec.module_scopes[module.__name__] = scope
-        rec.push(scope)
-        try:
-            exec(code, module.__dict__)
-        finally:
-            rec.pop(scope)
+        _exec_in_scope(rec, scope, code, module.__dict__)
+
+
+# The frame that runs a user module's code belongs to the import system: it is compiled under importlib's
+# frame name, so Python trims it as its own import frames (tracebacks of errors raised while importing) and
+# skips it when it attributes a warning (``warnings.warn(..., stacklevel=2)`` in the module's top level
+# points at the importing line, as without capture).
+_EXEC_SOURCE = """
+def _exec_in_scope(recorder, scope, code, namespace):
+    recorder.push(scope)
+    try:
+        _call_with_frames_removed(exec, code, namespace)
+    finally:
+        recorder.pop(scope)
+"""
+_exec_globals: dict[str, object] = {
+    "_call_with_frames_removed": _bootstrap._call_with_frames_removed,  # type: ignore[attr-defined]
+}
+exec(compile(_EXEC_SOURCE, "<frozen importlib._bootstrap_external>", "exec"), _exec_globals)
+_exec_in_scope: Callable[[Recorder, Scope, CodeType, dict[str, object]], None] = \
+    _exec_globals["_exec_in_scope"]  # type: ignore[assignment]
 
 
 class UserModuleFinder(importlib.abc.MetaPathFinder):

@@ -7,72 +7,88 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from provbridge.errors import ScriptError
 
-USAGE = (
-    "usage: provbridge run [--granularity 0|1] [--name NAME] [--fold K] [-q] SCRIPT [ARGS...]\n"
-    "       provbridge run [options] -m MODULE [ARGS...]\n"
-    "       provbridge run [options] NOTEBOOK.ipynb [-p NAME VALUE ...] [--output OUT.ipynb]"
+STRICT_EXIT = 3  # --strict: the program succeeded but its trial could not be recorded completely
+
+DESCRIPTION = (
+    "Run a Python script, a module (-m), a directory or zip application with a __main__.py, or a notebook, "
+    "exactly as `python` would, and record the run as a trial. Everything after SCRIPT (or -m MODULE) "
+    "is passed to the program untouched."
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are provbridge's one-line errors, not usage dumps."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ScriptError(f"{message} (see `provbridge run --help`)")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Documented for ``provbridge --help``; the real parsing is :func:`parse` (arguments pass through)."""
+    """The options of ``run``; everything after the target belongs to the program (argparse.REMAINDER)."""
     parser.add_argument("--granularity", type=int, choices=(0, 1), default=0,
                         help="0: top-level statements; 1: also inside the user's own functions and modules")
     parser.add_argument("--name", help="a name for the trial")
-    parser.add_argument("--fold", type=int, default=None, help="executions per statement kept before folding")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
-    parser.add_argument("-m", dest="module", help="run a module, like python -m")
-    parser.add_argument("target", nargs="?", help="script or notebook")
-    parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+    parser.add_argument("--fold", type=_positive, default=None, metavar="K",
+                        help="executions per statement kept one by one before folding (default 10)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no summary line (it is shown only when stderr is a terminal)")
+    parser.add_argument("--store", metavar="DIR", help="the .provbridge directory to record into (default: nearest)")
+    parser.add_argument("--strict", action="store_true",
+                        help=f"exit with status {STRICT_EXIT} when the program succeeded but its trial could "
+                             "not be recorded completely (store unwritable, disk full)")
+    parser.add_argument("-m", dest="module", action="store_true",
+                        help="TARGET is a module name, run like `python -m MODULE`")
+    parser.add_argument("target", metavar="SCRIPT|MODULE|NOTEBOOK",
+                        help="a script, a directory or .pyz with __main__.py, a module (with -m) or a notebook")
+    parser.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
+                        help="arguments passed to the program (or, for a notebook: -p NAME VALUE, --output OUT)")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="provbridge run", description=DESCRIPTION)
+    add_arguments(parser)
+    return parser
+
+
+_VALUE_OPTIONS = ("--granularity", "--name", "--fold", "--store")
+
+
+def _split_joined_module(argv: list[str]) -> list[str]:
+    """``-mpkg.mod`` (accepted by python) becomes ``-m pkg.mod``; only among provbridge's own options."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg.startswith("-m") and len(arg) > 2 and not arg.startswith("--"):
+            return [*out, "-m", arg[2:], *argv[i + 1:]]
+        if not arg.startswith("-") or arg == "-" or arg == "--":
+            return [*out, *argv[i:]]
+        out.append(arg)
+        if arg in _VALUE_OPTIONS and i + 1 < len(argv):
+            out.append(argv[i + 1])
+            i += 1
+        i += 1
+    return out
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     """Parse provbridge's own options up to the script or module; the rest belongs to the program."""
-    ns = argparse.Namespace(granularity=0, name=None, fold=None, quiet=False, module=None, target=None,
-                            args=[], store=None)
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        value = argv[i + 1] if i + 1 < len(argv) else None
-        if arg in ("-h", "--help"):
-            print(USAGE)
-            raise SystemExit(0)
-        if arg in ("-q", "--quiet"):
-            ns.quiet = True
-        elif arg.startswith("--granularity"):
-            raw = arg.split("=", 1)[1] if "=" in arg else value
-            if "=" not in arg:
-                i += 1
-            if raw not in ("0", "1"):
-                raise ScriptError("--granularity must be 0 or 1")
-            ns.granularity = int(raw)
-        elif arg.startswith("--name"):
-            ns.name = arg.split("=", 1)[1] if "=" in arg else value
-            i += 0 if "=" in arg else 1
-        elif arg.startswith("--fold"):
-            raw = arg.split("=", 1)[1] if "=" in arg else value
-            i += 0 if "=" in arg else 1
-            if raw is None or not raw.isdigit() or int(raw) < 1:
-                raise ScriptError("--fold must be a positive integer")
-            ns.fold = int(raw)
-        elif arg.startswith("--store"):
-            ns.store = arg.split("=", 1)[1] if "=" in arg else value
-            i += 0 if "=" in arg else 1
-        elif arg == "-m":
-            if value is None:
-                raise ScriptError("-m needs a module name\n" + USAGE)
-            ns.module, ns.args = value, argv[i + 2:]
-            return ns
-        elif arg.startswith("-") and arg != "-":
-            raise ScriptError(f"unknown option {arg!r} for run (options go before the script)")
-        else:
-            ns.target, ns.args = arg, argv[i + 1:]
-            return ns
-        i += 1
-    raise ScriptError("nothing to run: give a script, -m MODULE or a notebook")
+    ns = build_parser().parse_args(_split_joined_module(list(argv)))
+    if ns.module:
+        ns.module = ns.target  # the notebook runner and RunOptions read the module name from here
+    else:
+        ns.module = None
+    return ns
 
 
 def main(argv: list[str], store: str | None = None) -> int:
@@ -80,28 +96,51 @@ def main(argv: list[str], store: str | None = None) -> int:
     ns = parse(argv)
     store_arg: str | None = ns.store or store
     store_dir = Path(store_arg).resolve() if store_arg else None
-    if ns.target and ns.target.endswith(".ipynb"):
+    if not ns.module and ns.target.endswith(".ipynb"):
         from provbridge.notebook.runner import run_notebook_cli  # type: ignore[import-not-found]
 
         return int(run_notebook_cli(ns, store_dir))
     from provbridge.capture.recorder import DEFAULT_FOLD
-    from provbridge.capture.runner import RunOptions, run
+    from provbridge.capture.runner import RunOptions, Unrunnable, run
 
     options = RunOptions(
-        target=ns.module or ns.target, args=list(ns.args), module=ns.module is not None,
+        target=ns.target, args=list(ns.args), module=ns.module is not None,
         granularity=ns.granularity, name=ns.name, quiet=ns.quiet, fold=ns.fold or DEFAULT_FOLD,
-        store_dir=store_dir, command=["provbridge", "run", *argv],
+        store_dir=store_dir, command=["provbridge", "run", *argv], strict=ns.strict,
     )
-    if not options.module and os.path.isdir(options.target):
-        raise ScriptError(f"can't run {options.target!r}: it is a directory")
     try:
         outcome = run(options)
+    except Unrunnable as exc:  # Python's own message and status (no such file or module)
+        sys.stderr.write(f"{exc}\n")
+        return exc.exit_code
     except SyntaxError as exc:
         sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
         return 1
+    if outcome.interrupted:
+        _die_of_sigint()
     if outcome.system_exit is not None:
         raise outcome.system_exit
+    if ns.strict and outcome.exit_code == 0 and outcome.status != "finished":
+        return STRICT_EXIT
     return outcome.exit_code
+
+
+def _die_of_sigint() -> None:
+    """End as Python does after an unhandled KeyboardInterrupt: run the atexit handlers, then die of SIGINT
+    (the parent sees the signal, not an exit status)."""
+    import atexit
+    import signal
+
+    atexit._run_exitfuncs()  # what interpreter shutdown would run before Python kills itself
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    if hasattr(signal, "SIGINT") and hasattr(os, "kill"):
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    raise SystemExit(130)
 
 
 def run(args: argparse.Namespace) -> int:  # pragma: no cover - `run` is dispatched through main()
