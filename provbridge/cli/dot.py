@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from provbridge.query.granularity import DEFAULT_GRANULARITY, cli_help
 from provbridge.render import BUDGET, ENGINES, Diagram, document_graph, graph
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("trial", nargs="?", default="last", help="number, id prefix, name or `last` (default)")
-    parser.add_argument("--var", metavar="NAME", help="only the backward dependencies of this variable (or NAME@ID)")
-    parser.add_argument("--granularity", type=int, choices=(0, 1), default=0,
-                        help="0: top-level statements and variables (default); 1: also inside user functions")
+    parser.add_argument("--var", metavar="NAME", help="only the backward dependencies of this variable (or NAME@ID) "
+                        "or file (a path relative to the current directory)")
+    parser.add_argument("--granularity", "-g", type=int, choices=(0, 1), default=DEFAULT_GRANULARITY,
+                        help=cli_help())
     parser.add_argument("--diff", metavar="T2", help="overlay a second trial: added, removed and changed nodes")
     parser.add_argument("--files", action="store_true",
                         help="also draw every file access (reads, writes, revisions of a path)")

@@ -19,16 +19,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="one JSON object per trial, in a list")
     out.add_argument("--csv", action="store_true", help="comma-separated values with a header row")
+    parser.add_argument("--tag", metavar="T", help="only the trials where the variable carries tag T (a kind such "
+                        "as metric, a stage such as evaluation, a cell tag)")
     parser.add_argument("--remote", metavar="NAME", help="the values in every trial on a remote SPARQL store")
 
 
-def records(variable: str, store_arg: str | None) -> list[dict[str, Any]]:
+def records(variable: str, store_arg: str | None, tag: str | None = None) -> list[dict[str, Any]]:
     """The rows of ``values`` as JSON-ready dicts."""
     from provbridge.manage.diff import _plain
     from provbridge.manage.values import values
 
     with open_store(store_arg) as store:
-        frame = values(variable, store=store)
+        frame = values(variable, store=store, tag=tag)
     rows = []
     for row in frame.to_dict("records"):
         item = {k: _plain(v) for k, v in row.items()}
@@ -42,12 +44,16 @@ def records(variable: str, store_arg: str | None) -> list[dict[str, Any]]:
 
 def run(args: argparse.Namespace) -> int:
     if args.remote is not None:  # the canned values query on a remote (provbridge.remote)
+        if args.tag is not None:
+            from provbridge.manage.common import ManageError
+
+            raise ManageError("--tag reads the local store: use it without --remote")
         from provbridge.remote.views import remote_values
 
         with open_store(args.store) as store:
             rows = remote_values(store, args.variable, args.remote)
     else:
-        rows = records(args.variable, args.store)
+        rows = records(args.variable, args.store, args.tag)
     if args.json:
         print(orjson.dumps(rows, option=orjson.OPT_INDENT_2, default=str).decode())
         return 0

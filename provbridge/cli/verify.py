@@ -1,4 +1,4 @@
-"""``provbridge verify [TRIAL]``: re-hash the files a trial read or wrote; exit 1 when any changed."""
+"""``provbridge verify [TRIAL] [--file PATH]``: re-hash the files a trial read or wrote; exit 1 when any changed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from provbridge.store.store import open_store
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("trial", nargs="?", default="last", help="number, name, id prefix or `last` (default)")
     parser.add_argument("--all", action="store_true", help="verify every trial")
+    parser.add_argument("--file", "-f", dest="files", metavar="PATH", action="append",
+                        help="check only this file (relative to the current directory; repeatable)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the unchanged files too")
 
@@ -22,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from provbridge.manage.verify import verify
 
     with open_store(args.store) as store:
-        report = verify(None if args.all else args.trial, store=store)
+        report = verify(None if args.all else args.trial, store=store, paths=args.files)
     if args.json:
         print(orjson.dumps({"ok": report.ok, "files": [c.to_dict() for c in report.checks]},
                            option=orjson.OPT_INDENT_2).decode())

@@ -13,8 +13,11 @@ from provbridge.manage.common import (
     is_scalar,
     literal,
     python_value,
+    role_of,
+    tag_matches,
     using_store,
     variable_roles,
+    variable_tags,
 )
 
 if TYPE_CHECKING:
@@ -24,12 +27,16 @@ COLUMNS = ("trial", "trial_name", "started_at", "role", "version", "type", "valu
            "min", "max", "sha256")
 
 
-def value_record(trial: Any, name: str) -> dict[str, Any] | None:
-    """The row of ``values`` for one trial, or None when the trial has no such variable (nor tag)."""
-    roles = variable_roles(trial)
-    role, tag_text = roles.get(name, ("", ""))
+def value_record(trial: Any, name: str, tag: str | None = None) -> dict[str, Any] | None:
+    """The row of ``values`` for one trial, or None when the trial has no such variable (nor tag), or
+    when ``tag`` is given and the variable does not carry it in that trial (see :func:`tag_matches`)."""
+    tags = variable_tags(trial).get(name, [])
+    if tag is not None and not any(tag_matches(text, tag) for text in tags):
+        return None
+    _role, tag_text = variable_roles(trial).get(name, ("", ""))
     version = final_version(trial, name)
-    row: dict[str, Any] = {"trial": trial.id, "trial_name": trial.name, "started_at": trial.started_at, "role": role}
+    row: dict[str, Any] = {"trial": trial.id, "trial_name": trial.name, "started_at": trial.started_at,
+                           "role": role_of(tags)}
     if version is None:
         if not tag_text:
             return None
@@ -47,18 +54,22 @@ def value_record(trial: Any, name: str) -> dict[str, Any] | None:
     return row
 
 
-def values(name: str, *, trials: list[TrialRef] | None = None, store: StoreLike = None) -> pd.DataFrame:
-    """The final top-level value of variable ``name`` in every trial that has it (or in ``trials``), one
-    row per trial: trial number and name (``trial_name``), start time, tag role (params/metrics/''), version, type, the
+def values(name: str, *, trials: list[TrialRef] | None = None, tag: str | None = None,
+           store: StoreLike = None) -> pd.DataFrame:
+    """The final top-level value of variable ``name`` in every trial that has it (or in ``trials``; with
+    ``tag``, only where the variable carries that tag: ``metric``, a stage such as ``evaluation``, a cell
+    tag), one row per trial: trial number and name (``trial_name``), start time, role (``params`` or
+    ``metrics``, then its stages and cell tags, comma-separated; '' when untagged), version, type, the
     value (numbers and other scalars exactly, else the display text), and for arrays/frames/tensors their
     shape, dtype, mean/std/min/max and content hash. Raises VariableNotFoundError when no trial has it."""
     import pandas as pd
 
     with using_store(store) as opened:
         chosen = [get_trial(opened, t) for t in trials] if trials is not None else opened.trials()
-        rows = [r for r in (value_record(t, name) for t in chosen) if r is not None]
+        rows = [r for r in (value_record(t, name, tag) for t in chosen) if r is not None]
     if not rows:
-        raise VariableNotFoundError(f"no trial has a variable {name!r}")
+        tagged = f" tagged {tag!r}" if tag is not None else ""
+        raise VariableNotFoundError(f"no trial has a variable {name!r}{tagged}")
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
     numeric = [v for v in frame["value"] if v is not None]

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from provbridge.manage.artifacts import _rows, object_path
-from provbridge.manage.common import StoreLike, TrialRef, get_trial, using_store
+from provbridge.manage.common import ManageError, StoreLike, TrialRef, get_trial, using_store
 from provbridge.manage.diff import file_states
 from provbridge.store.store import Trial
 
@@ -61,17 +61,23 @@ def sha256_file(path: str | os.PathLike[str]) -> str | None:
     return digest.hexdigest()
 
 
-def check_trial(trial: Trial, store_dir: Path, *, artifacts: bool = True) -> list[FileCheck]:
-    """Re-hash the files of one trial as they were when the trial last touched them. Files that did not
-    exist at that point (temporary files the trial deleted) are not checked."""
+def shell_path(path: str | os.PathLike[str]) -> str:
+    """A path as a shell takes it: ``~`` expanded, relative to the current directory, normalized."""
+    return os.path.abspath(os.path.expanduser(os.fspath(path)))
+
+
+def check_trial(trial: Trial, store_dir: Path, *, artifacts: bool = True,
+                paths: set[str] | None = None) -> list[FileCheck]:
+    """Re-hash the files of one trial as they were when the trial last touched them (only ``paths``, absolute,
+    when given). Files that did not exist at that point (temporary files the trial deleted) are not checked."""
     checks = []
     for path, (access, expected) in file_states(trial).items():
-        if expected is None:
+        if expected is None or (paths is not None and path not in paths):
             continue
         actual = sha256_file(path)
         status = "vanished" if actual is None else ("ok" if actual == expected else "changed")
         checks.append(FileCheck(trial.id, path, access, status, expected, actual))
-    if artifacts:
+    if artifacts and paths is None:
         for name, _vid, sha256, _type, _size, _created in _rows(trial):
             obj = object_path(store_dir, sha256)
             actual = sha256_file(obj)
@@ -80,10 +86,19 @@ def check_trial(trial: Trial, store_dir: Path, *, artifacts: bool = True) -> lis
     return checks
 
 
-def verify(trial: TrialRef | None = "last", *, store: StoreLike = None, artifacts: bool = True) -> VerifyReport:
+def verify(trial: TrialRef | None = "last", *, store: StoreLike = None, artifacts: bool = True,
+           paths: list[str | os.PathLike[str]] | None = None) -> VerifyReport:
     """Check that the files ``trial`` read or wrote still have the content it saw (``trial=None``: every
-    trial). A report is falsy when any file changed or vanished; ``report.problems`` lists them."""
+    trial). ``paths`` restricts the check to these files, taken relative to the current directory as a
+    shell does; a path no chosen trial read or wrote is a ManageError. A report is falsy when any file
+    changed or vanished; ``report.problems`` lists them."""
+    wanted = {shell_path(p) for p in paths} if paths is not None else None
     with using_store(store) as opened:
         chosen = opened.trials() if trial is None else [get_trial(opened, trial)]
-        checks = [c for t in chosen for c in check_trial(t, opened.directory, artifacts=artifacts)]
+        checks = [c for t in chosen for c in check_trial(t, opened.directory, artifacts=artifacts, paths=wanted)]
+    if wanted is not None:
+        missing = sorted(wanted - {c.path for c in checks})
+        if missing:
+            what = "no trial read or wrote" if trial is None else f"trial {chosen[0].id} did not read or write"
+            raise ManageError(f"{what} {missing[0]} (or it did not exist afterwards)")
     return VerifyReport(checks)

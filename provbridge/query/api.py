@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph as ox
 
-from provbridge.errors import QueryError, VariableNotFoundError
+from provbridge.errors import VariableNotFoundError
 from provbridge.imports.graphs import is_stored_graph
 from provbridge.query.details import FIELDS, version_details
 from provbridge.query.engine import dataset
+from provbridge.query.granularity import DEFAULT_GRANULARITY, query_granularity
 from provbridge.query.loading import graph_iri
 from provbridge.query.params import canned
 from provbridge.query.results import Result
@@ -18,6 +19,7 @@ from provbridge.query.targets import (
     get_store,
     get_trial,
     path_candidates,
+    resolve_name,
     split_target,
     version_iri,
     version_number,
@@ -54,18 +56,24 @@ def sparql(store: StoreLike, query: str, *, trials: Iterable[TrialRef] | TrialRe
     return result.to_dataframe()
 
 
-def deps(target: str | int, *, trial: TrialRef | None = None, store: StoreLike = None, granularity: int = 1,
-         all_versions: bool = False, raw: bool = False, engine: str | None = None, remote: str | None = None) -> Any:
+def deps(target: str | int, *, trial: TrialRef | None = None, store: StoreLike = None,
+         granularity: int | None = DEFAULT_GRANULARITY, all_versions: bool = False, raw: bool = False,
+         engine: str | None = None, remote: str | None = None) -> Any:
     """Backward dependencies of a variable in a trial (default: the trial being recorded, else the last):
     its latest version, a given version (``name@N`` or ``N``) or, with ``all_versions``, all its versions.
-    One row per contributing version (see VERSION_COLUMNS), ordered by version."""
+    A file path is taken relative to the working directory, as a shell does (see :func:`resolve_name`).
+    ``granularity`` 0 keeps top-level variables and files, 1 also what happened inside user functions;
+    by default the trial's own. One row per contributing version (see VERSION_COLUMNS), ordered by
+    version; the frame's ``attrs`` hold ``granularity`` (the query's) and ``trial_granularity``."""
     chosen = get_trial(trial, store)
     if is_stored_graph(chosen):  # an imported PROV document: provbridge.imports.queries, backward_prov.rq
         from provbridge.imports.queries import graph_deps
 
         return graph_deps(chosen, target, raw=raw, engine=engine)
-    level = _level(granularity)
+    level = query_granularity(granularity, chosen)
     name, number = split_target(target)
+    if name is not None:
+        name = resolve_name(chosen, name)
     graph = ox.NamedNode(graph_iri(chosen))
     if number is not None:
         query = canned("backward_version").bind(
@@ -78,26 +86,28 @@ def deps(target: str | int, *, trial: TrialRef | None = None, store: StoreLike =
         result = data.query(query)
         if not result.terms:
             _check_exists(data, chosen, name, number)
-    return result if raw else versions_frame(result, chosen)
+    return result if raw else _with_levels(versions_frame(result, chosen), level, chosen)
 
 
-def impact(target: str, *, trial: TrialRef | None = None, store: StoreLike = None, granularity: int = 1,
-           raw: bool = False, engine: str | None = None, remote: str | None = None) -> Any:
-    """Forward impact of a variable (all its versions) or a file (given as recorded, or relative to the
-    trial's directory): every version derived from it, ordered by version."""
+def impact(target: str, *, trial: TrialRef | None = None, store: StoreLike = None,
+           granularity: int | None = DEFAULT_GRANULARITY, raw: bool = False, engine: str | None = None,
+           remote: str | None = None) -> Any:
+    """Forward impact of a variable (all its versions) or a file (a path relative to the working
+    directory, as a shell takes it; see :func:`resolve_name`): every version derived from it, ordered by
+    version. ``granularity`` as in :func:`deps`."""
     chosen = get_trial(trial, store)
     if is_stored_graph(chosen):  # an imported PROV document: provbridge.imports.queries, forward_prov.rq
         from provbridge.imports.queries import graph_deps
 
         return graph_deps(chosen, target, forward=True, raw=raw, engine=engine)
+    level = query_granularity(granularity, chosen)
     names = path_candidates(chosen, str(target))
-    query = canned("forward").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names,
-                                    "level": _level(granularity)})
+    query = canned("forward").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names, "level": level})
     with dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
         result = data.query(query)
         if not result.terms:
             _check_exists(data, chosen, names, None)
-    return result if raw else versions_frame(result, chosen)
+    return result if raw else _with_levels(versions_frame(result, chosen), level, chosen)
 
 
 def versions(target: str, *, trial: TrialRef | None = None, store: StoreLike = None, raw: bool = False,
@@ -171,11 +181,11 @@ def _across_trials(query: str, store: StoreLike, engine: str | None, remote: str
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-def _level(granularity: int | bool) -> int:
-    level = int(granularity)
-    if level not in (0, 1):
-        raise QueryError(f"granularity must be 0 or 1, not {granularity!r}")
-    return level
+def _with_levels(frame: pandas.DataFrame, level: int, trial: Trial) -> pandas.DataFrame:
+    """The frame with the query's granularity and the trial's own in ``frame.attrs``."""
+    frame.attrs["granularity"] = level
+    frame.attrs["trial_granularity"] = trial.granularity
+    return frame
 
 
 def _check_exists(data: Any, trial: Trial, name: str | list[str] | None, number: int | None) -> None:

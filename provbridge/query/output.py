@@ -15,12 +15,13 @@ from provbridge.store.store import Trial
 
 
 def print_versions(query: str, args: argparse.Namespace, trial: Trial, rows: list[dict[str, Any]], title: str,
-                   **extra: Any) -> None:
+                   level: int, **extra: Any) -> None:
+    """Version rows as a table under ``title``, or the documented JSON (``level``: the query's granularity)."""
     if args.json:
         document = {
             "query": query, "target": getattr(args, "variable", None) or getattr(args, "name", None),
-            "granularity": args.granularity, **extra,
-            "trial": {"id": trial.id, "uuid": trial.uuid, "label": trial.label},
+            "granularity": level, **extra,
+            "trial": {"id": trial.id, "uuid": trial.uuid, "label": trial.label, "granularity": trial.granularity},
             "versions": rows,
         }
         print(json.dumps(document, indent=2, ensure_ascii=False, default=_json_default))

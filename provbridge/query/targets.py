@@ -83,10 +83,53 @@ def split_target(target: str | int) -> tuple[str | None, int | None]:
     return text, None
 
 
+def resolve_name(trial: Trial, name: str) -> str:
+    """The name a variable or file is recorded under in ``trial``: a variable name as given; a file path as
+    a shell takes it, relative to the current directory (``../data/out.txt`` from a subdirectory), else as
+    recorded; only when no such file exists here, relative to the trial's own directory (a query run from
+    elsewhere). The given text when none of these was recorded."""
+    for candidate in _candidates(trial, name):
+        if _recorded(trial, candidate):
+            return candidate
+    return name
+
+
 def path_candidates(trial: Trial, name: str) -> list[str]:
-    """The names a variable or file may be recorded under: as given, and a relative path made absolute
-    against the trial's working directory."""
-    found = [name]
-    if ("/" in name or "." in name) and not os.path.isabs(name) and trial.cwd:
-        found.append(os.path.normpath(os.path.join(trial.cwd, name)))
-    return found
+    """The names to query for a variable or file: the one it is recorded under (:func:`resolve_name`), or
+    when nothing matches, every reading of it (the given text first, for error messages)."""
+    for candidate in _candidates(trial, name):
+        if _recorded(trial, candidate):
+            return [candidate]
+    return list(dict.fromkeys([name, *_candidates(trial, name)]))
+
+
+def is_path_like(name: str) -> bool:
+    """True when ``name`` cannot be a variable name and so names a file."""
+    return not name.isidentifier()
+
+
+def _candidates(trial: Trial, name: str) -> list[str]:
+    if not is_path_like(name):
+        return [name]
+    expanded = os.path.expanduser(name)
+    found: list[str] = []
+    if os.path.isabs(expanded):
+        found.append(os.path.normpath(expanded))
+    else:
+        here = os.path.abspath(expanded)
+        found += [here, name]
+        if trial.cwd and not os.path.lexists(here):
+            found.append(os.path.normpath(os.path.join(trial.cwd, expanded)))
+    if name not in found:
+        found.append(name)
+    return list(dict.fromkeys(found))
+
+
+def _recorded(trial: Trial, name: str) -> bool:
+    """True when the trial recorded a version (of a variable or file) named ``name``."""
+    try:
+        row = trial.conn.execute("SELECT 1 FROM versions WHERE trial_id = ? AND name = ? LIMIT 1",
+                                 (trial.id, name)).fetchone()
+    except Exception:
+        return False
+    return row is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from provbridge.query.granularity import DEFAULT_GRANULARITY
 from provbridge.render.diagram import Diagram
 from provbridge.render.model import Drawing
 from provbridge.render.output import ENGINES, INSTALL_HINT, run_graphviz, write_output
@@ -17,12 +18,16 @@ __all__ = ["BUDGET", "DOT_COST", "DOT_LIMIT", "ENGINES", "INSTALL_HINT", "Diagra
            "graph", "layout", "layout_cost", "run_graphviz", "write_output"]
 
 
-def graph(trial: Trial, var: str | None = None, granularity: int = 0, diff: Trial | None = None, *,
+def graph(trial: Trial, var: str | None = None, granularity: int | None = DEFAULT_GRANULARITY,
+          diff: Trial | None = None, *,
           files: bool = False, collapse: bool = True, engine: str | None = None, budget: int = BUDGET,
           timeout: float | None = None) -> Diagram:
     """A ``pydot.Dot`` (a :class:`Diagram`, shown as SVG in Jupyter) of ``trial``'s dataflow.
 
-    ``var``: only the backward dependencies of this variable (``name`` or ``name@id``).
+    ``var``: only the backward dependencies of this variable (``name`` or ``name@id``) or file (a path
+    relative to the current directory, as a shell takes it).
+    ``granularity``: 0 top-level statements, variables and files; 1 also inside user functions; by default
+    the trial's own (the title says both).
     ``diff``: overlay a second trial, marking nodes added in it, removed from ``trial`` and changed.
     ``collapse``: folded loops drawn once with ×count; above ``budget`` nodes (or a layout too costly for
     ``dot``) one node per variable.

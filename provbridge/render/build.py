@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from provbridge.errors import VariableNotFoundError
+from provbridge.query.granularity import DEFAULT_GRANULARITY, granularity_note, query_granularity
+from provbridge.query.targets import resolve_name
 from provbridge.render.labels import (
     VALUE_WIDTH,
     cell_label,
@@ -29,13 +31,17 @@ class _Merged:
     count: int
 
 
-def build_trial(trial: Trial, *, var: str | None = None, granularity: int = 0, files: bool = False,
-                collapse: bool = True) -> Drawing:
+def build_trial(trial: Trial, *, var: str | None = None, granularity: int | None = DEFAULT_GRANULARITY,
+                files: bool = False, collapse: bool = True) -> Drawing:
     """The dataflow of ``trial``; with ``var``, only that variable's backward-dependency subgraph.
 
     ``granularity`` 0 keeps top-level statements, variables and files; 1 adds what happened inside user
-    functions. ``collapse`` draws each statement repeated in one activation (a loop body) once, with a
+    functions; None: the trial's own. A file ``var`` is a path relative to the current directory.
+    ``collapse`` draws each statement repeated in one activation (a loop body) once, with a
     ×count. ``files`` adds every file access (reads, writes, revisions of the same path)."""
+    granularity = query_granularity(granularity, trial)
+    if var is not None:
+        var = _resolve(trial, var)
     executions = {e.id: e for e in trial.executions()}
     versions = {v.id: v for v in trial.versions()}
     if granularity == 0:
@@ -48,7 +54,8 @@ def build_trial(trial: Trial, *, var: str | None = None, granularity: int = 0, f
         drawn = {v.exec_id for v in versions.values() if v.exec_id is not None}
     else:
         drawn = set(executions)
-    title = f"trial {trial.id}: {trial.label}" + (f" — backward dependencies of {var}" if var else "")
+    title = (f"trial {trial.id}: {trial.label}" + (f" — backward dependencies of {var}" if var else "")
+             + f" ({granularity_note(granularity, trial)})")
     drawing = Drawing(title)
     exec_nodes = _exec_merge(executions, collapse, _with_ancestors(executions, drawn))
     tags = _tags(trial)
@@ -73,6 +80,14 @@ def _with_ancestors(executions: dict[int, Execution], ids: set[int]) -> set[int]
 
 def _top_level(execution: Execution) -> bool:
     return execution.kind in ("module", "cell") or (execution.kind == "statement" and execution.scope == "<module>")
+
+
+def _resolve(trial: Trial, var: str) -> str:
+    """``var`` (``NAME`` or ``NAME@ID``) with a file path resolved as the queries do (current directory)."""
+    name, sep, number = var.rpartition("@")
+    if sep and number.isdigit():
+        return f"{resolve_name(trial, name) if name else name}@{number}"
+    return resolve_name(trial, var)
 
 
 def _targets(trial: Trial, var: str) -> list[Version]:

@@ -20,7 +20,8 @@ def captured(project):  # type: ignore[no-untyped-def]
 
 def test_deps_table_and_json(captured) -> None:  # type: ignore[no-untyped-def]
     out = captured.run("deps", "e", "--granularity", "0").stdout
-    assert out.splitlines()[0] == "backward dependencies of e in trial 1 (granularity 0): 6 versions"
+    assert out.splitlines()[0] == ("backward dependencies of e in trial 1 (query granularity 0, trial recorded at "
+                                   "granularity 1): 6 versions")
     assert "c = scale(a, b)" in out and "t = v * k" not in out
     document = json.loads(captured.run("deps", "e", "--json").stdout)
     assert document["query"] == "deps" and document["target"] == "e" and document["granularity"] == 1
