@@ -11,6 +11,7 @@ from typing import Any
 
 from provbridge.errors import FormatError, ProvbridgeError
 from provbridge.export.registry import Format, find_format
+from provbridge.imports.xmlguard import PROLOG_LIMIT, dtd_problem, looks_like_xml
 from provbridge.schemas import schema_file
 
 RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld"}
@@ -59,6 +60,10 @@ def validate(path: str | Path, fmt: str | None = None) -> tuple[Format, list[str
         data = Path(path).read_bytes()
     except OSError as exc:
         raise FormatError(f"cannot read {path}: {exc.strerror}") from None
+    if looks_like_xml(data):
+        problem = dtd_problem(data[:PROLOG_LIMIT])
+        if problem:  # before lxml or the prov package could expand or fetch anything
+            raise FormatError(f"{path}: {problem}; remove the DOCTYPE")
     try:
         chosen = find_format(fmt, path, default=None)
     except FormatError:
@@ -116,7 +121,11 @@ def _check_xml(data: bytes) -> list[str]:
         return [f"xml: not well-formed: {_one_line(exc)}"]
     schema = etree.XMLSchema(etree.parse(str(prov_xsd())))
     problems = []
-    if not schema.validate(root):
+    try:
+        valid = schema.validate(root)
+    except etree.Error as exc:  # libxml2 gives up on some documents (unexpanded entities...)
+        return [f"schema: cannot validate: {_one_line(exc)}"]
+    if not valid:
         problems = [f"schema: line {e.line}: {_one_line(e.message)}" for e in schema.error_log]
     return problems + _read_back(data, "xml")
 

@@ -21,6 +21,7 @@ from provbridge.errors import FormatError
 from provbridge.imports.formats import ImportFormat, import_format
 from provbridge.imports.graphs import GraphWriter
 from provbridge.imports.reader import Quads
+from provbridge.imports.xmlguard import check_xml
 from provbridge.progress import Progress
 from provbridge.store.writer import utcnow
 
@@ -45,6 +46,8 @@ def import_document(store: Store, source: Source, fmt: str | None = None, *, nam
         existing = _already(store, digest, chosen.name)
         if existing:
             return existing
+        if chosen.name in ("xml", "rdf"):
+            check_xml(stream, label)  # entity declarations are refused before any parser expands them
         if chosen.name == "xml" and _is_rdf_xml(stream):
             chosen = import_format("rdf", None)
         base = name or (path.stem if path is not None else "import")

@@ -61,28 +61,42 @@ class Quads:
         self.prefixes = dict(getattr(parser, "prefixes", {}) or {})
 
     def _prov(self) -> Iterator[ox.Quad]:
-        from prov.model import ProvDocument
-
         assert self.fmt.prov is not None
+        if self.fmt.prov == "json":  # streamed: a batch of records in memory at a time
+            from provbridge.imports.provjson import ProvJsonQuads
+
+            quads = ProvJsonQuads(self.stream, lambda data: prov_quads(data, "json", "json"), advance=self.advance)
+            yield from quads
+            self.prefixes = quads.prefixes
+            return
         data = self.stream.read()
         if self.advance is not None:
             self.advance(len(data))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                document = ProvDocument.deserialize(content=data, format=self.fmt.prov)
-            except Exception as exc:  # the prov readers raise many unrelated types on bad input
-                raise FormatError(f"not valid {self.fmt.name} ({_one_line(exc)})") from None
-            if document is None:
-                raise FormatError("holds no PROV records")
-            try:
-                nquads: Any = document.serialize(format="rdf", rdf_format="nquads")
-            except Exception as exc:  # records the prov package cannot map to PROV-O
-                raise FormatError(f"read as {self.fmt.name}, but the prov package cannot express it in PROV-O "
-                                  f"({_one_line(exc)})") from None
-        self.prefixes = _prov_prefixes(document)
-        text = nquads if isinstance(nquads, str) else bytes(nquads).decode("utf-8")
-        yield from ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        result, self.prefixes = prov_quads(data, self.fmt.prov, self.fmt.name)
+        yield from result
+
+
+def prov_quads(data: bytes, prov_format: str, name: str) -> tuple[list[ox.Quad], dict[str, str]]:
+    """A document read by the ``prov`` package (format ``prov_format``) as PROV-O quads, with its
+    prefixes; FormatError (one line) when it cannot be read or expressed in PROV-O."""
+    from prov.model import ProvDocument
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            document = ProvDocument.deserialize(content=data, format=prov_format)
+        except Exception as exc:  # the prov readers raise many unrelated types on bad input
+            raise FormatError(f"not valid {name} ({_one_line(exc)})") from None
+        if document is None:
+            raise FormatError("holds no PROV records")
+        try:
+            nquads: Any = document.serialize(format="rdf", rdf_format="nquads")
+        except Exception as exc:  # records the prov package cannot map to PROV-O
+            raise FormatError(f"read as {name}, but the prov package cannot express it in PROV-O "
+                              f"({_one_line(exc)})") from None
+    prefixes = _prov_prefixes(document)
+    text = nquads if isinstance(nquads, str) else bytes(nquads).decode("utf-8")
+    return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)), prefixes
 
 
 def _prov_prefixes(document: Any) -> dict[str, str]:
