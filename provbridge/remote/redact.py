@@ -45,7 +45,7 @@ def secret_name(name: str) -> bool:
     lower = name.lower()
     parts = set(re.split(r"[-_.]", lower))
     return (any(word in lower for word in _SECRET_WORDS) or bool(parts & _SECRET_NAMES)
-            or lower.endswith("key"))
+            or lower.endswith(("apikey", "accesskey", "secretkey")))
 
 
 def url_credentials(url: str) -> str | None:

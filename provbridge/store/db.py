@@ -98,9 +98,11 @@ def _connect_readonly(path: Path, first: StoreError | None = None) -> sqlite3.Co
 
 
 def writable(path: Path) -> bool:
-    """Whether this process may write ``path`` and create files next to it (SQLite's -wal and -shm)."""
-    directory = path.parent
-    return os.access(path, os.W_OK) and os.access(directory, os.W_OK | os.X_OK)
+    """Whether this process may write ``path`` (a file, or a directory to create files in) and create
+    files next to it (SQLite's -wal and -shm)."""
+    if path.is_dir():
+        return os.access(path, os.W_OK | os.X_OK)
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
 def ensure_store_dir(directory: Path) -> Path:

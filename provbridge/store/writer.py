@@ -17,7 +17,7 @@ from typing import Any
 
 from provbridge import __version__
 from provbridge.errors import StoreError
-from provbridge.store.db import DB_NAME, connect, ensure_store_dir
+from provbridge.store.db import DB_NAME, connect, ensure_store_dir, writable
 
 TABLES: dict[str, str] = {
     "executions": "INSERT OR REPLACE INTO executions (trial_id, id, parent, kind, stmt_id, code_id, name, "
@@ -71,6 +71,8 @@ class TrialWriter:
         self.error: str | None = None
         self.status: str | None = None  # the status the trial was closed with
         path = ensure_store_dir(store_dir) / DB_NAME
+        if not writable(path if path.exists() else store_dir):
+            raise StoreError(f"cannot record into {path}: it is read-only")
         self.conn = connect(path)
         try:
             with self.conn:
