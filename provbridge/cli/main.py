@@ -125,18 +125,13 @@ def _fail(message: str, code: int, *, collapse: bool = True) -> int:
 
 def _store_message(exc: sqlite3.DatabaseError) -> str:
     """The one-line message for an SQLite failure met while a command read or wrote the data file."""
-    try:
-        from provbridge.store.db import DB_NAME, find_store_dir
+    from provbridge.store.db import DB_NAME, find_store_dir, problem
 
+    try:
         where = str(find_store_dir() / DB_NAME)
     except Exception:
         where = "the provbridge data file"
-    reason = " ".join(str(exc).split())
-    if "readonly" in reason:
-        return f"{where} is read-only: this command needs to write to it ({reason})"
-    if "malformed" in reason or "not a database" in reason or "corrupt" in reason:
-        return f"{where} is damaged ({reason}); restore it from a backup or move it away"
-    return f"{where} could not be read or written ({reason})"
+    return problem(where, exc)
 
 
 if __name__ == "__main__":

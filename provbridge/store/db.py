@@ -59,11 +59,21 @@ def connect(path: Path, *, create: bool = True, readonly: bool = False) -> sqlit
         except sqlite3.OperationalError as exc:
             # a fresh file being set up by another process can refuse the switch to WAL without waiting
             if "locked" not in str(exc) or attempt == OPEN_ATTEMPTS - 1:
-                raise StoreError(f"{path} is not a readable provbridge data file ({exc})") from None
+                raise StoreError(problem(path, exc)) from None
             time.sleep(0.05 * (attempt + 1))
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path} is not a readable provbridge data file ({exc})") from None
+            raise StoreError(problem(path, exc)) from None
     raise AssertionError("unreachable")
+
+
+def problem(path: Path | str, exc: sqlite3.Error) -> str:
+    """The one-line message for an SQLite error met reading or writing the data file at ``path``."""
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    if "malformed" in reason or "corrupt" in reason:
+        return f"{path} is damaged ({reason}); restore it from a backup or move it away"
+    if "readonly" in reason:
+        return f"{path} is read-only: this command needs to write to it ({reason})"
+    return f"{path} is not a readable provbridge data file ({reason})"
 
 
 def connect_for_reading(path: Path) -> tuple[sqlite3.Connection, bool]:
