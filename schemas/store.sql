@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS trials (
     uuid         TEXT NOT NULL UNIQUE,         -- global identity, used in PROV IRIs
     name         TEXT,                          -- optional user name (--name, magic, API)
     kind         TEXT NOT NULL,                 -- script | module | notebook | imported
-    status       TEXT NOT NULL,                 -- running | finished | failed | interrupted
+    status       TEXT NOT NULL,                 -- running | finished | failed | interrupted | incomplete
     command      TEXT NOT NULL,                 -- JSON array: the argv as the user typed it
     main         TEXT,                          -- script path, module name or notebook path
     main_code_id INTEGER REFERENCES code(id),   -- source of the script/notebook as run

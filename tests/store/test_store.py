@@ -77,11 +77,15 @@ def test_corrupt_file_gives_one_line_and_keeps_the_file(project: Project) -> Non
     original = db.read_bytes()
     with pytest.raises(StoreError):
         open_store(db)
-    project.write("a.py", "x = 1\n")
-    for args in (("trials",), ("show", "1"), ("run", "a.py")):
+    project.write("a.py", "print('ran')\n")
+    for args in (("trials",), ("show", "1")):
         proc = project.run(*args, check=False)
         assert proc.returncode == 2, args
         assert proc.stderr.startswith("provbridge: error:") and proc.stderr.count("\n") == 1, proc.stderr
+    # issue 16: `run` still runs the script, without recording, and says so on one line
+    proc = project.run("run", "a.py", check=False)
+    assert (proc.returncode, proc.stdout) == (0, "ran\n")
+    assert proc.stderr.count("\n") == 1 and "is not a readable provbridge data file" in proc.stderr, proc.stderr
     assert db.read_bytes() == original
 
 
