@@ -1,4 +1,5 @@
-"""Collect the environment of a trial (Python, OS, machine, packages, git, allow-listed variables, cwd)."""
+"""Collect the environment of a trial (Python, OS, machine, packages, git, allow-listed variables, cwd,
+command-line arguments)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ def collect_environment(script_path: str | None = None) -> list[Row]:
         lambda: _git_rows(script_path),
         _env_rows,
         _cwd_rows,
+        _argument_rows,
     ]
     rows: list[Row] = []
     seen: set[tuple[str, str]] = set()
@@ -263,3 +265,10 @@ def _env_rows() -> list[Row]:
 
 def _cwd_rows() -> list[Row]:
     return [("cwd", "path", os.getcwd())]
+
+
+def _argument_rows() -> list[Row]:
+    """``sys.argv`` and parsed argparse parameters (provbridge.capture.arguments)."""
+    from provbridge.capture.arguments import argument_rows
+
+    return argument_rows()

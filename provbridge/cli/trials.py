@@ -17,7 +17,8 @@ EXTRA_PREFIXES = ("params.", "metrics.", "tags.")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     out = parser.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="one JSON object per trial, in a list")
+    out.add_argument("--json", action="store_true",
+                     help="one JSON object per trial, in a list (its parameters also as an object `params`)")
     out.add_argument("--csv", action="store_true", help="comma-separated values with a header row")
     parser.add_argument("--only-changed", action="store_true",
                         help="keep only the columns whose values differ between trials (plus number and name)")
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from provbridge.manage.table import trial_records
 
     with open_store(args.store) as store:
-        records = trial_records(store, only_changed=args.only_changed)
+        records = trial_records(store, only_changed=args.only_changed, params_object=args.json)
     if args.json:
         print(orjson.dumps(records, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY, default=str).decode())
         return 0

@@ -144,6 +144,44 @@ def role_of(tags: list[str]) -> str:
     return ", ".join(roles)
 
 
+PARAM_KIND = "param"  # environment rows of parsed command-line parameters (provbridge.capture.arguments)
+ARGV_KIND = "argv"  # the environment row holding sys.argv as a JSON list
+ARGUMENT_KINDS = frozenset({PARAM_KIND, ARGV_KIND})
+
+
+def trial_argv(trial: Trial) -> list[str] | None:
+    """``sys.argv`` of the program the trial ran, or None when not recorded (notebooks, older trials)."""
+    import json
+
+    text = trial.environment().get(ARGV_KIND, {}).get("argv")
+    if text is None:
+        return None
+    try:
+        argv = json.loads(text)
+    except ValueError:
+        return None
+    return [str(a) for a in argv] if isinstance(argv, list) else None
+
+
+def argument_params(trial: Trial) -> dict[str, Any]:
+    """``{name: value}`` of the trial's parsed command-line parameters (argparse namespace attributes)."""
+    return {name: literal(text) for name, text in trial.environment().get(PARAM_KIND, {}).items()}
+
+
+def trial_params(trial: Trial) -> dict[str, Any]:
+    """The trial's parameters by name, sorted: tagged hyperparameters (their final values), parsed
+    command-line parameters (a tagged variable of the same name wins), and ``argv`` when the program was
+    given arguments."""
+    params = argument_params(trial)
+    for name, (role, text) in variable_roles(trial).items():
+        if role == "params":
+            params[name] = tagged_value(trial, name, text)
+    argv = trial_argv(trial)
+    if argv is not None and len(argv) > 1:
+        params.setdefault("argv", argv)
+    return dict(sorted(params.items()))
+
+
 def trial_tags(trial: Trial) -> dict[str, str]:
     """Trial-level tags ``{name: value}``."""
     return {name: value for kind, _subject, name, value in trial.tags() if kind == "trial"}

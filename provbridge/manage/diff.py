@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from provbridge.imports.graphs import is_stored_graph
 from provbridge.manage.common import (
+    ARGUMENT_KINDS,
     MODULE_SCOPE,
     ManageError,
     StoreLike,
@@ -19,6 +20,8 @@ from provbridge.manage.common import (
     python_value,
     same,
     tagged_value,
+    trial_argv,
+    trial_params,
     trial_tags,
     using_store,
     variable_roles,
@@ -148,6 +151,19 @@ def _role_table(ta: Trial, tb: Trial, role: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _parameters(ta: Trial, tb: Trial) -> list[dict[str, Any]]:
+    """Parameters of both trials (tagged, command-line, see trial_params); ``argv`` compared in full, so
+    it shows whenever the command lines differ (even when one trial had no arguments)."""
+    pa, pb = trial_params(ta), trial_params(tb)
+    argv_a, argv_b = trial_argv(ta), trial_argv(tb)
+    if argv_a is not None and argv_b is not None and argv_a != argv_b:
+        pa.setdefault("argv", argv_a)
+        pb.setdefault("argv", argv_b)
+    return [{"name": name, "a": pa.get(name), "b": pb.get(name),
+             "status": _status(name in pa, name in pb, same(pa.get(name), pb.get(name)))}
+            for name in sorted(set(pa) | set(pb))]
+
+
 def _delta(a: Any, b: Any) -> Any:
     return b - a if is_number(a) and is_number(b) else None
 
@@ -233,7 +249,8 @@ def _short_path(path: str, cwd: str | None) -> str:
 
 
 def _environment(ta: Trial, tb: Trial) -> list[dict[str, Any]]:
-    ea, eb = ta.environment(), tb.environment()
+    ea = {k: v for k, v in ta.environment().items() if k not in ARGUMENT_KINDS}  # those are parameters
+    eb = {k: v for k, v in tb.environment().items() if k not in ARGUMENT_KINDS}
     ea.setdefault("python", {})["version"] = ta.python_version
     eb.setdefault("python", {})["version"] = tb.python_version
     ea.setdefault("provbridge", {})["version"] = ta.provbridge_version
@@ -296,8 +313,9 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
          store: StoreLike = None) -> TrialDiff:
     """Compare trial ``t1`` with ``t2`` (numbers, ``last``, ``last~1``, names, id prefixes or Trials).
 
-    Parameters and metrics are the variables tagged so; every other top-level variable present in both is
-    compared from its stored summary (exact for scalars, by hash/shape/dtype/columns/statistics for
+    Parameters are the variables tagged so and the command-line arguments (argparse parameters, and
+    ``argv`` whenever it differs); metrics are the variables tagged so; every other top-level variable
+    present in both is compared from its stored summary (exact for scalars, by hash/shape/dtype/columns/statistics for
     arrays, frames and tensors, by parameters for estimators). ``artifacts=True`` loads the artifacts
     both trials saved under a variable's name (this unpickles them) to compare them element-wise.
     ``tol`` is the absolute tolerance for numbers. ``all=True`` keeps unchanged rows too. Imported PROV
@@ -312,7 +330,7 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
                               "compare records with provbridge.imports.diff.record_diff (as `provbridge diff` does)")
         variables, only = _variables(ta, tb, tol, artifacts)
         frames = {
-            "parameters": (_role_table(ta, tb, "params"), ["name", "a", "b", "status"]),
+            "parameters": (_parameters(ta, tb), ["name", "a", "b", "status"]),
             "metrics": (_role_table(ta, tb, "metrics"), ["name", "a", "b", "delta", "status"]),
             "variables": (variables, ["name", "type_a", "type_b", "a", "b", "status", "detail", "max_abs_diff",
                                       "n_different", "exact"]),

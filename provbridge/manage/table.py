@@ -1,10 +1,11 @@
-"""The table of trials: identity, status, timing, counts, and tagged parameters, metrics and trial tags."""
+"""The table of trials: identity, status, timing, counts, and parameters (tagged and command-line), metrics
+and trial tags."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from provbridge.manage.common import StoreLike, tagged_value, trial_tags, using_store, variable_roles
+from provbridge.manage.common import StoreLike, tagged_value, trial_params, trial_tags, using_store, variable_roles
 from provbridge.store.store import Store, Trial
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ def _counts(store: Store) -> dict[str, dict[int, int]]:
 
 
 def trial_record(trial: Trial, counts: dict[str, dict[int, int]] | None = None) -> dict[str, Any]:
-    """One trial as a flat JSON-ready dict: the base keys, then ``params.X``, ``metrics.X``, ``tags.X``."""
+    """One trial as a flat JSON-ready dict: the base keys, then ``params.X`` (tagged hyperparameters, parsed
+    command-line parameters and ``argv``, see :func:`trial_params`), ``metrics.X``, ``tags.X``."""
     record: dict[str, Any] = {
         "number": trial.id,
         "id": trial.uuid,
@@ -46,17 +48,21 @@ def trial_record(trial: Trial, counts: dict[str, dict[int, int]] | None = None) 
     for table in COUNTED:
         record[table] = counts[table].get(trial.id, 0) if counts is not None else trial.counts[table]
     record["note"] = trial.note
+    for name, value in trial_params(trial).items():
+        record[f"params.{name}"] = value
     roles = variable_roles(trial)
-    for role in ("params", "metrics"):
-        for name in sorted(n for n, (r, _) in roles.items() if r == role):
-            record[f"{role}.{name}"] = tagged_value(trial, name, roles[name][1])
+    for name in sorted(n for n, (r, _) in roles.items() if r == "metrics"):
+        record[f"metrics.{name}"] = tagged_value(trial, name, roles[name][1])
     for name, value in sorted(trial_tags(trial).items()):
         record[f"tags.{name}"] = value
     return record
 
 
-def trial_records(store: StoreLike = None, *, only_changed: bool = False) -> list[dict[str, Any]]:
-    """Every trial as a record with the same keys (missing tagged values are None), oldest first."""
+def trial_records(store: StoreLike = None, *, only_changed: bool = False,
+                  params_object: bool = False) -> list[dict[str, Any]]:
+    """Every trial as a record with the same keys (missing tagged values are None), oldest first.
+    ``params_object`` adds to each record a ``params`` object holding that trial's own parameters (only
+    those it has, and with ``only_changed`` only those whose column is kept)."""
     with using_store(store) as opened:
         counts = _counts(opened)
         records = [trial_record(t, counts) for t in opened.trials()]
@@ -67,6 +73,9 @@ def trial_records(store: StoreLike = None, *, only_changed: bool = False) -> lis
     if only_changed:
         keep = [k for k in keys if k in ALWAYS_KEYS or (k not in VOLATILE_KEYS and _differs(rows, k))]
         rows = [{k: r[k] for k in keep} for r in rows]
+    if params_object:
+        for row, record in zip(rows, records):
+            row["params"] = {k[len("params."):]: v for k, v in record.items() if k.startswith("params.") and k in row}
     return rows
 
 
@@ -82,7 +91,8 @@ def _differs(rows: list[dict[str, Any]], key: str) -> bool:
 
 def trials(store: StoreLike = None, *, only_changed: bool = False) -> pd.DataFrame:
     """One row per trial: number, id, name, kind, main, status, started_at, ended_at (datetimes), duration,
-    exit code, counts, note, then one column per tagged hyperparameter (``params.NAME``), metric
+    exit code, counts, note, then one column per parameter (``params.NAME``: tagged hyperparameters,
+    command-line parameters parsed with argparse, ``params.argv`` when the program had arguments), metric
     (``metrics.NAME``) and trial tag (``tags.NAME``), numbers kept as numbers. ``only_changed`` keeps the
     number and name and the other columns whose values differ between trials (ids and timings excluded)."""
     import pandas as pd

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -16,8 +17,10 @@ def test_trials_table(experiment: Experiment) -> None:
     with experiment.project.store() as store:
         frame = provbridge.trials(store)
     assert list(frame["number"]) == [1, 2, 3, 4, 5]
+    # the script reads sys.argv[1]: argv is a parameter too (issue 15)
     assert [c for c in frame.columns if c.startswith(("params.", "metrics.", "tags."))] == [
-        "params.alpha", "metrics.mse", "metrics.r2"]
+        "params.alpha", "params.argv", "metrics.mse", "metrics.r2"]
+    assert list(frame["params.argv"]) == [["exp.py", "0.1"]] + [["exp.py", "1.0"]] * 4
     assert list(frame["params.alpha"]) == [0.1, 1.0, 1.0, 1.0, 1.0]
     assert frame["params.alpha"].dtype == float and frame["metrics.mse"].dtype == float
     expected = [expected_metrics(0.1), expected_metrics(1.0), expected_metrics(1.0),
@@ -35,18 +38,23 @@ def test_trials_cli_json_csv_only_changed(experiment: Experiment) -> None:
     assert [t["params.alpha"] for t in listing] == [0.1, 1.0, 1.0, 1.0, 1.0]
     assert listing[0]["metrics.mse"] == pytest.approx(expected_metrics(0.1)[0], rel=1e-12)
     changed = json.loads(project.run("trials", "--json", "--only-changed").stdout)
-    assert list(changed[0]) == ["number", "name", "params.alpha", "metrics.mse", "metrics.r2"]
+    assert list(changed[0]) == ["number", "name", "params.alpha", "params.argv", "metrics.mse", "metrics.r2",
+                                "params"]
+    assert changed[0]["params"] == {"alpha": 0.1, "argv": ["exp.py", "0.1"]}
     csv_lines = project.run("trials", "--csv").stdout.splitlines()
-    assert csv_lines[0].startswith("number,id,name,") and csv_lines[0].endswith("params.alpha,metrics.mse,metrics.r2")
-    assert len(csv_lines) == 6 and csv_lines[1].split(",")[-3] == "0.1"
+    assert csv_lines[0].startswith("number,id,name,") and csv_lines[0].endswith(
+        "params.alpha,params.argv,metrics.mse,metrics.r2")
+    assert len(csv_lines) == 6 and next(csv.reader(csv_lines[1:2]))[-4:-2] == ["0.1", "['exp.py', '0.1']"]
     header = project.run("trials").stdout.splitlines()[0].split()
-    assert header[:4] == ["#", "id", "name", "script"] and header[-3:] == ["params.alpha", "metrics.mse", "metrics.r2"]
+    assert header[:4] == ["#", "id", "name", "script"] and header[-3:] == ["params.argv", "metrics.mse", "metrics.r2"]
 
 
 def test_diff_parameters_metrics_and_values(experiment: Experiment) -> None:
     with experiment.project.store() as store:
         result = provbridge.diff(1, 2, store=store)
-    assert result.parameters.to_dict("records") == [{"name": "alpha", "a": 0.1, "b": 1.0, "status": "changed"}]
+    assert result.parameters.to_dict("records") == [
+        {"name": "alpha", "a": 0.1, "b": 1.0, "status": "changed"},
+        {"name": "argv", "a": ["exp.py", "0.1"], "b": ["exp.py", "1.0"], "status": "changed"}]
     (m1, _), (m2, r2) = expected_metrics(0.1), expected_metrics(1.0)
     metrics = {row["name"]: row for row in result.metrics.to_dict("records")}
     assert set(metrics) == {"mse", "r2"}
@@ -92,7 +100,8 @@ def test_diff_data_file_and_cli(experiment: Experiment) -> None:
     text = experiment.project.run("diff", "2", "5").stdout
     assert "files" in text and "scale.txt" in text and "changed" in text
     data = json.loads(experiment.project.run("diff", "1", "2", "--json").stdout)
-    assert data["parameters"] == [{"name": "alpha", "a": 0.1, "b": 1.0, "status": "changed"}]
+    assert data["parameters"] == [{"name": "alpha", "a": 0.1, "b": 1.0, "status": "changed"},
+                                  {"name": "argv", "a": ["exp.py", "0.1"], "b": ["exp.py", "1.0"], "status": "changed"}]
     assert data["code"] == "" and {m["name"] for m in data["metrics"]} == {"mse", "r2"}
     full = json.loads(experiment.project.run("diff", "1", "2", "--json", "--all").stdout)
     assert any(e["kind"] == "python" and e["status"] == "equal" for e in full["environment"])
