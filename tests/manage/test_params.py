@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 import provbridge
-from provbridge.capture import arguments
 from tests.conftest import Project
 
 TRAIN = """
@@ -142,6 +141,8 @@ def test_a_namespace_local_to_main_through_the_parse_hook(project: Project) -> N
 
 
 def test_hook_install_and_literals() -> None:
+    from provbridge.capture import arguments
+
     arguments.install()
     try:
         parser = argparse.ArgumentParser()

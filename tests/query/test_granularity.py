@@ -14,7 +14,6 @@ from provbridge.cli import dot as dot_cli
 from provbridge.cli import impact as impact_cli
 from provbridge.errors import QueryError
 from provbridge.query import aliases, api
-from provbridge.query.granularity import DEFAULT_GRANULARITY, granularity_note, query_granularity
 from provbridge.render import build, graph
 from tests.query.helpers import capture_dataflow
 
@@ -26,6 +25,8 @@ def _parser_default(module: object) -> object:
 
 
 def test_one_default_everywhere() -> None:
+    from provbridge.query.granularity import DEFAULT_GRANULARITY
+
     assert DEFAULT_GRANULARITY is None  # the trial's own granularity
     functions = [api.deps, api.impact, aliases.backward_deps, aliases.global_backward_deps, graph, build.build_trial]
     defaults = {f.__qualname__: inspect.signature(f).parameters["granularity"].default for f in functions}
@@ -40,6 +41,8 @@ class _Trial:
 
 
 def test_query_granularity() -> None:
+    from provbridge.query.granularity import granularity_note, query_granularity
+
     assert [query_granularity(None, _Trial(g)) for g in (0, 1)] == [0, 1]
     assert [query_granularity(q, _Trial(1)) for q in (0, 1, False, True)] == [0, 1, 0, 1]
     assert granularity_note(0, _Trial(1)) == "query granularity 0, trial recorded at granularity 1"

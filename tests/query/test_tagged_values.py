@@ -11,7 +11,6 @@ import pytest
 
 import provbridge
 from provbridge.errors import VariableNotFoundError
-from provbridge.manage.common import role_of, tag_matches, variable_tags
 from provbridge.query import canned, tagged_values
 from tests.conftest import Project
 from tests.query.helpers import assert_same_rows
@@ -82,12 +81,16 @@ def test_values_role_and_tag_filter(tagged: Project) -> None:
         assert frame[["trial", "role", "value"]].values.tolist() == [[1, "evaluation", "0.25"]]
         with pytest.raises(VariableNotFoundError):
             provbridge.values("raw", tag="evaluation", store=store)
+        from provbridge.manage.common import variable_tags
+
         assert variable_tags(store.trial(1)) == {
             "best": ["metric=3"], "provbridge": ["data"], "raw": ["data"], "model": ["stage=training"],
             "score": ["evaluation"], "report": ["stage=evaluation"]}
 
 
 def test_tag_rules() -> None:
+    from provbridge.manage.common import role_of, tag_matches
+
     assert [tag_matches("metric=0.9", w) for w in ("metric", "metric=0.9", "0.9", "metr")] == [
         True, True, False, False]
     assert [tag_matches("stage=evaluation", w) for w in ("stage", "evaluation", "eval")] == [True, True, False]

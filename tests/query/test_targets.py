@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from provbridge.query.api import deps, impact
-from provbridge.query.targets import path_candidates, resolve_name
 
 SCRIPT = """
 with open("data/in.txt") as src:
@@ -93,6 +92,8 @@ def test_verify_file_relative_to_the_current_directory(layout) -> None:  # type:
 
 
 def test_api_resolves_against_the_working_directory(layout, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from provbridge.query.targets import path_candidates, resolve_name
+
     root = layout.root
     trial = layout.store().trial("last")
     monkeypatch.chdir(root / "sub")
