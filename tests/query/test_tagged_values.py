@@ -42,18 +42,20 @@ def tagged(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 def rows(tag: str, project: Project) -> list[tuple[object, ...]]:
+    """(trial, name, tag, value) rows; a module's value (its display text) as ``module``."""
     frame = tagged_values(tag, store=project.root / ".provbridge")
-    return [tuple(r) for r in frame[["trial", "name", "tag", "value"]].itertuples(index=False)]
+    return [(t, n, g, "module" if k == "module" else v)
+            for t, n, g, k, v in frame[["trial", "name", "tag", "type", "value"]].itertuples(index=False)]
 
 
 def test_tagged_values_of_cells_stages_and_variables(tagged: Project) -> None:
     assert rows("evaluation", tagged) == [
         (1, "report", "stage=evaluation", "0.25"), (1, "score", "evaluation", 0.25),
-        (2, "acc", "stage=evaluation", 0.75), (2, "provbridge", "stage=evaluation", "<module 'provbridge'>")]
+        (2, "acc", "stage=evaluation", 0.75), (2, "provbridge", "stage=evaluation", "module")]
     assert rows("training", tagged) == [(1, "model", "stage=training", "list len=3 [1, 2, 3]")]
     assert rows("stage", tagged)[:2] == [(1, "model", "stage=training", "list len=3 [1, 2, 3]"),
                                          (1, "report", "stage=evaluation", "0.25")]
-    assert rows("data", tagged) == [(1, "provbridge", "data", "<module 'provbridge'>"),
+    assert rows("data", tagged) == [(1, "provbridge", "data", "module"),
                                     (1, "raw", "data", "list len=3 [3, 1, 2]")]
     assert rows("metric", tagged) == [(1, "best", "metric=3", 3), (2, "acc", "metric=0.75", 0.75)]
     assert rows("stage=evaluation", tagged) == [r for r in rows("evaluation", tagged) if r[2] == "stage=evaluation"]
