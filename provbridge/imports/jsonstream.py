@@ -9,6 +9,7 @@ from typing import IO, Any
 
 CHUNK = 1 << 20  # bytes read at a time
 _WHITESPACE = " \t\n\r"
+_DELIMITERS = _WHITESPACE + ",]}"
 
 
 class JsonStreamError(ValueError):
@@ -44,8 +45,8 @@ class JsonStream:
             text = self.decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
             raise JsonStreamError(f"not UTF-8 ({exc.reason})") from None
-        if self.first:
-            text, self.first = text.lstrip("\ufeff"), False
+        if self.first and text:
+            text, self.first = text.removeprefix("\ufeff"), False
         if not data:
             self.eof = True
         newline = self.buffer.rfind("\n", 0, self.pos)
@@ -89,8 +90,9 @@ class JsonStream:
                 except json.JSONDecodeError as exc:
                     raise JsonStreamError(f"{exc.msg}: {self._where(exc.pos)}") from None
                 continue
-            if end >= len(self.buffer) and not self.eof and self._fill():
-                continue  # a number (or literal) may go on in the next block
+            if (not self.eof and not isinstance(result, dict | list | str)
+                    and (end >= len(self.buffer) or self.buffer[end] not in _DELIMITERS) and self._fill()):
+                continue  # a number cut by the end of the block ("-1.5" of "-1.5e10") goes on in the next one
             self.pos = end
             return result
 
