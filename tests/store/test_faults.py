@@ -202,7 +202,8 @@ def read_only(directory: Path) -> Iterator[Path]:
             pytest.skip(f"cannot remount read-only here: {remount.stderr.strip()}")
         yield view
     finally:
-        subprocess.run(["umount", str(view)], check=False)
+        if subprocess.run(["umount", str(view)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "-l", str(view)], check=False)  # busy: detach now, free when idle
         view.rmdir()
 
 
