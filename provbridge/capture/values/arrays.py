@@ -1,0 +1,130 @@
+"""numpy arrays and torch tensors: shape, dtype, sha256 (full or sampled) and numeric statistics."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from provbridge.capture.values import cache, hashing, limits, text
+from provbridge.capture.values.introspect import short_name_of
+from provbridge.capture.values.limits import Described
+
+
+def numeric_stats(np: Any, x: Any) -> dict[str, Any] | None:
+    """{min, max, mean, std, nan_count} of a numeric (int/uint/float) numpy array, or None."""
+    if x.dtype.kind not in "iuf" or x.size == 0:
+        return None
+    with np.errstate(all="ignore"):
+        nan_count = 0
+        y = x
+        if x.dtype.kind == "f":
+            nan_mask = np.isnan(x)
+            nan_count = int(np.count_nonzero(nan_mask))
+            if nan_count:
+                y = x[~nan_mask]
+        if y.size == 0:
+            return {"min": None, "max": None, "mean": None, "std": None, "nan_count": nan_count}
+        lo, hi = y.min(), y.max()
+        if x.dtype.kind == "f":
+            lo_j: object = text.jfloat(float(lo))
+            hi_j: object = text.jfloat(float(hi))
+        else:
+            lo_j, hi_j = text.jint(int(lo)), text.jint(int(hi))
+        return {
+            "min": lo_j,
+            "max": hi_j,
+            "mean": text.jfloat(float(y.mean(dtype=np.float64))),
+            "std": text.jfloat(float(y.std(dtype=np.float64))),
+            "nan_count": nan_count,
+        }
+
+
+def array_sample(np: Any, arr: Any) -> Any:
+    """A contiguous copy of a fixed C-order sample of ``arr`` (never copies the whole array)."""
+    budget = min(limits.SAMPLE_MAX_ITEMS, limits.SAMPLE_BYTES // max(1, arr.itemsize))
+    ranges = hashing.sample_ranges(int(arr.size), budget)
+    if arr.flags.c_contiguous:
+        flat = arr.reshape(-1)
+        return np.concatenate([flat[start:stop] for start, stop in ranges])
+    index = np.concatenate([np.arange(start, stop, dtype=np.intp) for start, stop in ranges])
+    return arr.flat[index]
+
+
+def array_facts(np: Any, arr: Any, full_limit: int, with_stats: bool = True) -> dict[str, Any]:
+    """shape, dtype, nbytes, sha256, hash_kind, stats, preview of a base-class ndarray."""
+    nbytes = int(arr.nbytes)
+    facts: dict[str, Any] = {"shape": [int(n) for n in arr.shape], "dtype": str(arr.dtype), "nbytes": nbytes}
+    kind = arr.dtype.kind
+    if nbytes <= full_limit:
+        data = arr
+        if kind not in "OT":
+            contiguous = np.ascontiguousarray(arr)
+            facts["sha256"] = hashlib.sha256(contiguous.reshape(-1).view(np.uint8)).hexdigest()
+            facts["hash_kind"] = "full"
+    else:
+        data = array_sample(np, arr)
+        if kind not in "OT":
+            h = hashlib.sha256(f"sampled|{tuple(arr.shape)}|{arr.dtype.str}|{nbytes}|".encode())
+            h.update(np.ascontiguousarray(data).view(np.uint8))
+            facts["sha256"] = h.hexdigest()
+            facts["hash_kind"] = "sampled"
+    if with_stats:
+        stats = numeric_stats(np, data)
+        if stats is not None:
+            facts["stats"] = stats
+    facts["preview"] = [text.preview(item, 1) for item in arr.flat[: limits.PREVIEW_ITEMS].tolist()]
+    return facts
+
+
+def base_view(np: Any, v: Any, t: type) -> Any:
+    """``v`` as a plain ndarray (a subclass is viewed through the base class, none of its code runs)."""
+    return v if t is np.ndarray else np.ndarray.view(v, np.ndarray)
+
+
+def array_repr(np: Any, v: Any, t: type) -> str:
+    """``ndarray float64 (2, 3)``."""
+    arr = base_view(np, v, t)
+    return f"{short_name_of(t)} {arr.dtype} {tuple(int(n) for n in arr.shape)}"
+
+
+def describe_ndarray(np: Any, v: Any, t: type, tn: str, full_limit: int) -> Described:
+    """An ndarray (or subclass): facts of its data; large arrays are summarized once while unchanged."""
+    arr = base_view(np, v, t)
+    exact = full_limit > limits.FULL_HASH_LIMIT
+    guard = cache.array_guard(np, arr) if arr.nbytes > limits.FULL_HASH_LIMIT else None
+    if guard is not None:
+        hit = cache.lookup(v, guard, exact)
+        if hit is not None:
+            return hit
+    summary: dict[str, Any] = {"kind": "ndarray"}
+    summary.update(array_facts(np, arr, full_limit))
+    described = (tn, None, text.clip(array_repr(np, v, t), limits.REPR_LIMIT), summary)
+    if guard is not None:
+        cache.store(v, guard, described, summary.get("hash_kind") == "full")
+    return described
+
+
+def tensor_repr(v: Any, t: type) -> str:
+    """``Tensor float32 (2, 3)``."""
+    return f"{short_name_of(t)} {str(v.dtype).removeprefix('torch.')} {tuple(v.shape)}"
+
+
+def describe_tensor(np: Any, v: Any, t: type, tn: str, full_limit: int) -> Described:
+    """A torch tensor: shape, dtype, device; hash and stats through numpy when small enough to copy."""
+    shape = [int(n) for n in v.shape]
+    dtype = str(v.dtype).removeprefix("torch.")
+    nbytes = int(v.element_size()) * int(v.nelement())
+    summary: dict[str, Any] = {"kind": "tensor", "shape": shape, "dtype": dtype, "nbytes": nbytes}
+    try:
+        summary["device"] = str(v.device)
+        summary["requires_grad"] = bool(v.requires_grad)
+    except Exception:
+        pass
+    if np is not None and nbytes <= full_limit:
+        try:
+            facts = array_facts(np, v.detach().cpu().numpy(), full_limit)
+            facts["dtype"] = dtype
+            summary.update(facts)
+        except Exception:
+            pass
+    return tn, None, text.clip(f"{short_name_of(t)} {dtype} {tuple(shape)}", limits.REPR_LIMIT), summary
