@@ -31,13 +31,13 @@ def _plain(v: Any, t: type) -> Described:
     plain: Any = scalars.plain_scalar(v, t)
     pt = type(plain)
     if pt is str and len(plain) > limits.SCALAR_STR_LIMIT:
-        _, scalar, shown, summary = scalars.describe_text(plain, "str")  # type: ignore[arg-type]
+        _, scalar, shown, summary = scalars.describe_text(plain, "str")
         return type_name_of(t), scalar, shown, summary
-    if pt is int and not limits.INT64_MIN <= plain <= limits.INT64_MAX:  # type: ignore[operator]
-        _, scalar, shown, summary = scalars.describe_big_int(plain, "int")  # type: ignore[arg-type]
+    if pt is int and not limits.INT64_MIN <= plain <= limits.INT64_MAX:
+        _, scalar, shown, summary = scalars.describe_big_int(plain, "int")
         return type_name_of(t), scalar, shown, summary
     if pt is str:
-        cleaned = secrets.scrub(plain)  # type: ignore[arg-type]
+        cleaned = secrets.scrub(plain)
         summary = {"kind": "str", "redacted": True} if cleaned is not plain else None
         return type_name_of(t), cleaned, text.clip(repr(cleaned), limits.REPR_LIMIT), summary
     return type_name_of(t), plain, repr(plain), None

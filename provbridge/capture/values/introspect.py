@@ -31,7 +31,7 @@ _trust_cache: dict[int, tuple[type, bool]] = {}
 def plain_str(x: object) -> str | None:
     """``x`` as an exact ``str`` (a str subclass is copied through the base slot), else None."""
     if type(x) is str:
-        return x  # type: ignore[return-value]
+        return x
     if isinstance(x, str):
         return str.__str__(x)
     return None
