@@ -1,0 +1,110 @@
+"""Tests of provbridge.capture.values.cache: a large object is hashed once per identity and version."""
+
+from __future__ import annotations
+
+import gc
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from provbridge.capture.values import FULL_HASH_LIMIT, arrays, cache, frames, summarize, summarize_final
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every real (uncached) hashing of an array or a pandas object."""
+    seen: list[str] = []
+    facts, rows = arrays.array_facts, frames._rows_hash
+
+    def array_facts(*args: Any, **kwargs: Any) -> Any:
+        seen.append("array")
+        return facts(*args, **kwargs)
+
+    def rows_hash(*args: Any, **kwargs: Any) -> Any:
+        seen.append("rows")
+        return rows(*args, **kwargs)
+
+    monkeypatch.setattr(arrays, "array_facts", array_facts)
+    monkeypatch.setattr(frames, "_rows_hash", rows_hash)
+    cache.clear()
+    return seen
+
+
+def digest(value: object, final: bool = False) -> str:
+    text = (summarize_final if final else summarize)(value)[3]
+    assert text is not None
+    return str(json.loads(text)["sha256"])
+
+
+def test_unchanged_array_hashed_once(counted: list[str]) -> None:
+    a = np.zeros((4, FULL_HASH_LIMIT // 8), dtype=np.float64)
+    first = digest(a)
+    assert digest(a) == first and digest(a) == first
+    assert counted == ["array"]
+    for where in [(0, 0), (3, -1)]:
+        a[where] = 1.0  # head and tail: in the sampled hash and in the guard's sample
+        changed = digest(a)
+        assert changed != first
+        first = changed
+    a += 1.0
+    assert digest(a) != first
+    assert len(counted) == 4
+
+
+def test_small_arrays_not_cached(counted: list[str]) -> None:
+    a = np.zeros(100)
+    digest(a)
+    a[50] = 1.0
+    digest(a)
+    assert counted == ["array", "array"]
+
+
+def test_unchanged_frame_hashed_once_and_changes_seen(counted: list[str]) -> None:
+    n = 200_000
+    df = pd.DataFrame({"x": np.arange(n, dtype=float), "y": np.ones(n), "s": ["a"] * n})
+    first = digest(df)
+    assert digest(df) == first
+    assert counted == ["rows"]
+    df["z"] = 1.0
+    second = digest(df)
+    assert second != first
+    df.iloc[-1, 0] = -1.0
+    third = digest(df)
+    assert third not in (first, second)
+    series = df["x"]
+    digest(series)
+    digest(series)
+    assert counted == ["rows"] * 4
+
+
+def test_final_exact_hash_reused_only_within_the_end_of_run_pass(counted: list[str]) -> None:
+    a = np.arange(FULL_HASH_LIMIT // 4, dtype=np.float64)
+    assert json.loads(summarize(a)[3] or "")["hash_kind"] == "sampled"
+    exact = digest(a, final=True)
+    assert digest(a, final=True) == exact  # same pass: no second full hash
+    assert counted == ["array", "array"]
+    summarize(1)  # the program ran again: a full hash must be recomputed
+    assert digest(a, final=True) == exact
+    assert counted == ["array", "array", "array"]
+    assert json.loads(summarize_final(a)[3] or "")["hash_kind"] == "full"
+
+
+def test_entries_dropped_with_their_object(counted: list[str]) -> None:
+    a = np.zeros(FULL_HASH_LIMIT)
+    digest(a)
+    assert len(cache._entries) == 1
+    del a
+    gc.collect()
+    assert cache._entries == {}
+
+
+def test_summarize_final_leaves_the_recording_limit_alone() -> None:
+    big = np.arange(FULL_HASH_LIMIT // 4, dtype=np.float64)
+    assert json.loads(summarize_final(big)[3] or "")["hash_kind"] == "full"
+    from provbridge.capture import values
+
+    assert values.FULL_HASH_LIMIT == values.limits.FULL_HASH_LIMIT == 1024 * 1024
+    assert json.loads(summarize(big + 1)[3] or "")["hash_kind"] == "sampled"
