@@ -6,6 +6,15 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from provbridge.capture.mutation import (
+    CallSite,
+    FunctionSummary,
+    expression_effects,
+    first_line,
+    function_locals,
+    module_summaries,
+)
+
 # Names of the hooks (found in builtins) and of the scope variable the instrumented code keeps.
 AFTER, ENTER, EXIT, RETURN, WALRUS = "__pb_after__", "__pb_enter__", "__pb_exit__", "__pb_ret__", "__pb_walrus__"
 SCOPE = "__pb_s__"
@@ -34,6 +43,13 @@ class StmtInfo:
     global_writes: tuple[str, ...] = ()  # function definitions: module names the body assigns (`global`)
     module: str = ""  # the module whose globals the statement sees ('' for the main script or notebook)
     extra: dict[str, object] = field(default_factory=dict)
+    # The hook passes the values of the targets but the last ``looked_up`` ones (module names that the
+    # statement changes in place: the recorder reads them from the namespace, as they may be gone), then
+    # the values of the local names in ``extras`` (callees and arguments of ``calls``).
+    looked_up: int = 0
+    extras: tuple[str, ...] = ()
+    calls: tuple[CallSite, ...] = ()  # calls whose callee may change their arguments, resolved at run time
+    summary: FunctionSummary | None = None  # function definitions: what the function may change in place
 
     def row(self) -> tuple[int, int, int, int, str, str, str]:
         """The statements-table row ``(lineno, col, end_lineno, end_col, kind, scope, text)``."""
@@ -199,6 +215,8 @@ class Instrumenter:
         self.module_label = module_label
         self.infos: list[StmtInfo] = []
         self.globals: list[frozenset[str]] = [frozenset()]
+        self.functions: list[set[str]] = []  # local names of the enclosing instrumented functions
+        self.summaries: dict[tuple[str, int], FunctionSummary] = {}
 
     def _info(self, node: ast.stmt, scope: str, **kw: object) -> int:
         line = self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
@@ -220,8 +238,42 @@ class Instrumenter:
         call = _call(AFTER, _name(SCOPE), ast.Constant(index), *[_name(v) for v in values])
         return ast.copy_location(ast.Expr(value=call), node)
 
+    def _is_local(self, name: str) -> bool:
+        """Whether ``name`` is a local (or closure) variable where the current statement runs."""
+        if not self.functions or name in self.globals[-1]:
+            return False
+        return any(name in local for local in self.functions)
+
+    def _effects(self, node: ast.stmt, scope: str, targets: Iterable[tuple[str, str]],
+                 exprs: Iterable[ast.AST | None], *, calls: bool = True, **kw: object) -> tuple[int, list[str]]:
+        """Record a statement whose own expressions are ``exprs``: its targets plus the receivers its method
+        calls may change, and its call sites. Returns its index and the names its hook passes."""
+        receivers, sites = expression_effects(exprs)
+        merged = _dedupe([*targets, *[(r, "mutate") for r in receivers]])
+        passed = [t for t in merged if t[1] != "mutate" or self._is_local(t[0])]
+        looked = [t for t in merged if t[1] == "mutate" and not self._is_local(t[0])]
+        extras: list[str] = []
+        free: set[str] = {name for name, _ in looked}
+        if not calls:
+            sites = ()
+        elif self.functions:
+            names = [t for t, _ in passed]
+            for site in sites:
+                for name in (site.chain[0], *site.names()):
+                    if self._is_local(name):
+                        if name not in names and name not in extras:
+                            extras.append(name)
+                    else:
+                        free.add(name)
+        index = self._info(node, scope, targets=tuple(passed + looked), looked_up=len(looked),
+                           extras=tuple(extras), calls=tuple(sites), **kw)
+        if free and self.functions:
+            self.infos[-1].global_names = self.infos[-1].global_names | free
+        return index, [t for t, _ in passed] + extras
+
     # -- module and blocks ------------------------------------------------------------------------
     def module(self, tree: ast.Module) -> ast.Module:
+        self.summaries = module_summaries(tree)
         tree.body = self.block(tree.body, "<module>" if not self.module_label else f"<module {self.module_label}>", "")
         return ast.fix_missing_locations(tree)
 
@@ -242,6 +294,7 @@ class Instrumenter:
             if isinstance(node, ast.Assign):
                 targets = _dedupe(t for tgt in node.targets for t in targets_of(tgt, "assign"))
                 reads = reads_of([*node.targets, node.value])
+                exprs: list[ast.AST | None] = [*node.targets, node.value]
             elif isinstance(node, ast.AugAssign):
                 kind = "assign" if isinstance(node.target, ast.Name) else "mutate"
                 targets = _dedupe(t for t in targets_of(node.target, kind))
@@ -249,31 +302,30 @@ class Instrumenter:
                 reads = reads_of([node.target, node.value])
                 if root and root not in reads:
                     reads = (root, *reads)
+                exprs = [node.target, node.value]
             else:
                 if node.value is None:
                     return [node]
                 targets = _dedupe(targets_of(node.target, "assign"))
                 reads = reads_of([node.target, node.value])
-            index = self._info(node, scope, reads=reads, targets=targets)
-            return [node, self._hook(node, index, [t for t, _ in targets])]
+                exprs = [node.target, node.value]
+            index, values = self._effects(node, scope, targets, exprs, reads=reads)
+            return [node, self._hook(node, index, values)]
         if isinstance(node, ast.Expr):
             if isinstance(node.value, ast.Constant):
                 return [node]
-            targets = ()
-            call = node.value.value if isinstance(node.value, ast.Await) else node.value
-            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-                root = _root_name(call.func.value)
-                if root:
-                    targets = ((root, "mutate"),)
-            index = self._info(node, scope, reads=reads_of([node.value]), targets=targets)
-            return [node, self._hook(node, index, [t for t, _ in targets])]
+            index, values = self._effects(node, scope, (), [node.value], reads=reads_of([node.value]))
+            return [node, self._hook(node, index, values)]
         if isinstance(node, ast.Delete):
             deletes = tuple(t.id for t in node.targets if isinstance(t, ast.Name))
             targets = _dedupe(
                 t for tgt in node.targets if not isinstance(tgt, ast.Name) for t in targets_of(tgt, "mutate")
             )
-            index = self._info(node, scope, reads=reads_of(node.targets), targets=targets, deletes=deletes)
-            return [node, self._hook(node, index, [t for t, _ in targets])]
+            index, values = self._effects(node, scope, targets, node.targets, reads=reads_of(node.targets),
+                                          deletes=deletes)
+            return [node, self._hook(node, index, values)]
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            return [node]  # nothing may come before or between future imports
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = tuple(
                 (alias.asname or alias.name.split(".")[0], "import") for alias in node.names if alias.name != "*"
@@ -282,16 +334,18 @@ class Instrumenter:
             return [node, self._hook(node, index, [t for t, _ in names])]
         if isinstance(node, (ast.For, ast.AsyncFor)):
             targets = _dedupe(targets_of(node.target, "for"))
-            index = self._info(node, scope, reads=reads_of([node.iter]), targets=targets)
-            node.body = [self._hook(node, index, [t for t, _ in targets]), *self.block(node.body, scope, qual)]
+            index, values = self._effects(node, scope, targets, [node.iter], calls=False,
+                                          reads=reads_of([node.iter]))
+            node.body = [self._hook(node, index, values), *self.block(node.body, scope, qual)]
             node.orelse = self.block(node.orelse, scope, qual)
             return [node]
         if isinstance(node, (ast.With, ast.AsyncWith)):
             targets = _dedupe(
                 t for item in node.items if item.optional_vars for t in targets_of(item.optional_vars, "with")
             )
-            index = self._info(node, scope, reads=reads_of([i.context_expr for i in node.items]), targets=targets)
-            node.body = [self._hook(node, index, [t for t, _ in targets]), *self.block(node.body, scope, qual)]
+            contexts = [i.context_expr for i in node.items]
+            index, values = self._effects(node, scope, targets, contexts, calls=False, reads=reads_of(contexts))
+            node.body = [self._hook(node, index, values), *self.block(node.body, scope, qual)]
             return [node]
         if isinstance(node, (ast.If, ast.While)):
             node.body = self.block(node.body, scope, qual)
@@ -322,13 +376,20 @@ class Instrumenter:
         if isinstance(node, ast.Return):
             if scope.startswith("<module"):
                 return [node]
-            index = self._info(node, scope, reads=reads_of([node.value]), targets=(("return", "return"),))
+            receivers, _sites = expression_effects([node.value])
+            # the return hook passes one value: changes to module names only (looked up by the recorder)
+            looked = [(r, "mutate") for r in receivers if not self._is_local(r) and r != "return"]
+            index = self._info(node, scope, reads=reads_of([node.value]),
+                               targets=(("return", "return"), *looked), looked_up=len(looked))
+            if looked:
+                self.infos[-1].global_names = self.infos[-1].global_names | {r for r, _ in looked}
             value = node.value if node.value is not None else ast.Constant(None)
             node.value = ast.copy_location(_call(RETURN, _name(SCOPE), ast.Constant(index), value), value)
             return [node]
         if isinstance(node, ast.Assert):
-            index = self._info(node, scope, reads=reads_of([node.test, node.msg]))
-            return [node, self._hook(node, index, [])]
+            exprs = [node.test, node.msg]
+            index, values = self._effects(node, scope, (), exprs, reads=reads_of(exprs))
+            return [node, self._hook(node, index, values)]
         if isinstance(node, ast.Global):
             return [node]
         return [node]  # pass, break, continue, raise, nonlocal
@@ -378,6 +439,7 @@ class Instrumenter:
             params=tuple(params), nopush=_is_generator(node), qualname=qualname_full,
         )
         self.infos[-1].free_globals, self.infos[-1].global_writes = function_globals(node)
+        self.infos[-1].summary = self.summaries.get((node.name, first_line(node)))
         if self.granularity >= 1:
             body = list(node.body)
             doc: list[ast.stmt] = []
@@ -388,17 +450,20 @@ class Instrumenter:
                 name for stmt in ast.walk(ast.Module(body=body, type_ignores=[]))
                 if isinstance(stmt, ast.Global) for name in stmt.names
             ))
+            self.functions.append(function_locals(node)[0])
             inner = self.block(body, qualname_full, f"{qualname}.<locals>.") or [ast.Pass()]
+            self.functions.pop()
             self.globals.pop()
             first = body[0] if body else node
             enter = ast.Assign(
                 targets=[ast.Name(id=SCOPE, ctx=ast.Store())],
                 value=_call(ENTER, ast.Constant(index), ast.Tuple(elts=[_name(p) for p in params], ctx=ast.Load())),
             )
-            guarded = ast.Try(
-                body=inner, handlers=[], orelse=[],
-                finalbody=[ast.Expr(value=_call(EXIT, _name(SCOPE)))],
-            )
+            # `__pb_s__.leave()`, not a builtin hook: a generator closed at interpreter shutdown runs this
+            # after Python has restored its original builtins
+            leave = ast.Call(func=ast.Attribute(value=_name(SCOPE), attr="leave", ctx=ast.Load()), args=[],
+                             keywords=[])
+            guarded = ast.Try(body=inner, handlers=[], orelse=[], finalbody=[ast.Expr(value=leave)])
             for new in (enter, guarded):
                 ast.copy_location(new, first)
             ast.copy_location(guarded.finalbody[0], first)
@@ -414,6 +479,12 @@ class Instrumenter:
         index = self._info(
             node, scope, reads=tuple(dict.fromkeys([*header, *body_reads])), targets=((node.name, "class"),),
         )
+        methods = {
+            (m.name, first_line(m)): self.summaries[(m.name, first_line(m))] for m in node.body
+            if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and (m.name, first_line(m)) in self.summaries
+        }
+        if methods:
+            self.infos[-1].extra["methods"] = methods
         if self.granularity >= 1:
             prefix = f"{qual}{node.name}."
             new_body: list[ast.stmt] = []

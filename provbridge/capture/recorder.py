@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import builtins
 import hashlib
 import itertools
@@ -9,10 +10,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from types import CodeType
+from types import CodeType, FunctionType, MethodType, ModuleType
 from typing import Any
 
-from provbridge.capture.instrument import AFTER, ENTER, EXIT, RETURN, WALRUS, StmtInfo, instrument
+from provbridge.capture.instrument import AFTER, ENTER, EXIT, RETURN, WALRUS, Instrumenter, StmtInfo
+from provbridge.capture.mutation import LIBRARY_MUTATORS, CallSite, FunctionSummary
 from provbridge.capture.values import summarize, summarize_final
 from provbridge.store.writer import TrialWriter
 
@@ -20,21 +22,29 @@ DEFAULT_FOLD = 10  # executions of one statement per activation recorded one by 
 
 ACTIVE: Recorder | None = None  # the recorder of the trial being captured in this process, if any
 FAST_SCALARS = (int, float, bool, type(None))
+IMMUTABLE = (int, float, complex, bool, str, bytes, tuple, frozenset, range, type(None))  # never changed in place
+FINAL_SCALARS = (int, float, complex, bool, str, bytes, type(None))  # compared by value at the end of a run
+MISSING: Any = object()  # a name that is not bound (any more)
+_MODULE_DICT: Any = vars(ModuleType)["__dict__"]
+_TYPE_DICT: Any = type.__dict__["__dict__"]
+_TYPE_MRO: Any = type.__dict__["__mro__"]
 
 
 class Fold:
     """The one execution and versions that stand for every execution of a statement past the fold limit."""
 
-    __slots__ = ("count", "deps", "eid", "epoch", "info", "last", "vids")
+    __slots__ = ("count", "deps", "dyn", "eid", "epoch", "info", "last", "vids")
 
-    def __init__(self, eid: int, vids: list[int], info: StmtInfo) -> None:
+    def __init__(self, eid: int, vids: list[int | None], info: StmtInfo) -> None:
         self.eid = eid
-        self.vids = vids
+        self.vids = vids  # per static target; None for one that is not a variable (a module's "mutation")
         self.info = info
         self.deps: set[int] = set()
         self.epoch = -1
         self.count = 0
         self.last: list[tuple[str, Any, str, str | None] | None] = [None] * len(vids)
+        # names changed by calls (not static targets): (name, in module scope) -> [vid, scope, kind, last]
+        self.dyn: dict[tuple[str, bool], list[Any]] = {}
 
 
 class Scope:
@@ -50,6 +60,7 @@ class Scope:
         "index",
         "label",
         "linked",
+        "marks",
         "name",
         "ncalls",
         "nopush",
@@ -58,6 +69,7 @@ class Scope:
         "params",
         "parent",
         "pending",
+        "rec",
         "started",
         "vars",
         "writers",
@@ -84,6 +96,15 @@ class Scope:
         self.ended: float | None = None
         self.code_id: int | None = None
         self.label = name
+        self.rec: Recorder | None = None  # calls: the recorder whose exit hook ``leave`` calls
+        self.marks: dict[str, tuple[int, int, Any]] = {}  # module scopes: name -> (vid, id(value), scalar)
+
+    def leave(self) -> None:
+        """End of an instrumented call (its ``finally``). Reached through the scope, not a builtin: a
+        generator may be closed at interpreter shutdown, after Python restored its original builtins."""
+        rec = self.rec
+        if rec is not None and rec.live:
+            rec.exit(self)
 
 
 class Recorder:
@@ -110,6 +131,13 @@ class Recorder:
         self.file_versions: dict[tuple[str, str], int] = {}
         self.sampled: dict[int, tuple[str, str, str, int]] = {}  # versions whose hash was sampled
         self.opaque: dict[int, StmtInfo] = {}  # granularity 0: version id of a user function -> its definition
+        self.summaries: dict[CodeType, FunctionSummary] = {}  # user functions: what they may change in place
+        self.changes_cache: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # id(summary) -> changes
+        self.library: dict[int, tuple[int, ...]] = {}  # id(library function) -> argument positions it changes
+        self.library_keep: list[Any] = []
+        self.library_todo = dict(LIBRARY_MUTATORS)  # not resolved yet (their module is not imported)
+        self.library_modules = -1
+        self.live = False
         b = writer.buffers
         self.b_exec, self.b_ver, self.b_der, self.b_use = b["executions"], b["versions"], b["derivations"], b["usages"]
         self.module_scopes: dict[str, Scope] = {}  # module label ('' for __main__) -> its module scope
@@ -126,13 +154,27 @@ class Recorder:
                 path: str | None = None) -> tuple[CodeType, int]:
         """Instrument and compile a module or cell; returns the code object and the code component id.
         Raises SyntaxError as ``compile`` would."""
-        tree, infos = instrument(source, filename, self.granularity,
-                                 len(self.infos), module_label)
+        inst = Instrumenter(source, self.granularity, len(self.infos), module_label)
+        tree = inst.module(ast.parse(source, filename=filename))
+        infos = inst.infos
         code = compile(tree, filename, "exec", dont_inherit=True)
+        self._register_code(code, inst.summaries)
         sha = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
         code_id = self.writer.code_id(sha, kind, path if path is not None else filename, source)
         self.register(infos, code_id)
         return code, code_id
+
+    def _register_code(self, code: CodeType, summaries: dict[tuple[str, int], FunctionSummary]) -> None:
+        """Attach the functions' static summaries to their code objects (nested ones included)."""
+        stack = [code]
+        while stack:
+            current = stack.pop()
+            for const in current.co_consts:
+                if isinstance(const, CodeType):
+                    summary = summaries.get((const.co_name, const.co_firstlineno))
+                    if summary is not None:
+                        self.summaries[const] = summary
+                    stack.append(const)
 
     def register(self, infos: list[StmtInfo], code_id: int) -> None:
         """Adopt the statements of an instrumented code component (their hook indexes start at
@@ -194,6 +236,7 @@ class Recorder:
         """Make the hooks visible to instrumented code (as builtins)."""
         global ACTIVE
         ACTIVE = self
+        self.live = True
         setattr(builtins, AFTER, self.after)
         setattr(builtins, ENTER, self.enter)
         setattr(builtins, EXIT, self.exit)
@@ -205,8 +248,9 @@ class Recorder:
         global ACTIVE
         if ACTIVE is self:
             ACTIVE = None
+        self.live = False
         setattr(builtins, AFTER, _noop)
-        setattr(builtins, ENTER, _noop)
+        setattr(builtins, ENTER, _idle_enter)
         setattr(builtins, EXIT, _noop)
         setattr(builtins, RETURN, _passthrough)
         setattr(builtins, WALRUS, _passthrough)
@@ -246,8 +290,10 @@ class Recorder:
                 self.b_use.extend([(tid, eid, r) for r in reads])
             if info.targets:
                 self._bind(s, info, vals, eid, reads)
-            if writes:
-                self._bind_global_writes(s, writes, eid, reads)
+            if writes or info.calls:
+                for target, name, kind, value in self._changes(s, info, vals, writes):
+                    self._bind_one(target, name, kind, value, eid, reads)
+                self.epoch += 1
             if info.deletes:
                 for name in info.deletes:
                     s.vars.pop(name, None)
@@ -307,13 +353,17 @@ class Recorder:
             return self.dummy
 
     def exit(self, s: Scope) -> None:
-        """A call of an instrumented user function ends (normally or by an exception)."""
-        stack = self.tls.stack
-        if stack and stack[-1] is s:
-            stack.pop()
+        """A call of an instrumented user function ends (normally or by an exception), in whichever
+        thread (a generator may be closed by another thread than the one that started it)."""
         if s.param_deps is not None or s is self.dummy:
+            stack = self._stack()
+            if stack and stack[-1] is s:
+                stack.pop()
             return  # merged activations are finalized with the trial
         try:
+            stack = self._stack()
+            if stack and stack[-1] is s:
+                stack.pop()
             s.ended = time.time()
             self._finish_scope(s, status="ok")
         except Exception as exc:  # pragma: no cover - defensive
@@ -354,22 +404,181 @@ class Recorder:
         return out
 
     def _bind(self, s: Scope, info: StmtInfo, vals: tuple[Any, ...], eid: int, reads: list[int]) -> None:
-        tid = self.tid
-        b_ver, b_der = self.b_ver, self.b_der
-        ids = self.ids
-        for (name, kind), value in zip(info.targets, vals):
-            vid = next(ids)
-            type_name, scalar, text, summary = summarize(value)
-            target = s.glob if (s.glob is not None and name in info.global_names) else s
-            b_ver.append((tid, vid, name, target.name, kind, eid, type_name, scalar, text, summary, 1))
-            if summary is not None and '"sampled"' in summary:
-                self.sampled[vid] = (name, target.name, kind, eid)
-            if reads:
-                b_der.extend([(tid, vid, r) for r in reads if r != vid])
-            target.vars[name] = vid
+        glob = s.glob
+        passed = len(info.targets) - info.looked_up
+        for k, (name, kind) in enumerate(info.targets):
+            target = glob if (glob is not None and name in info.global_names) else s
+            if k < passed:
+                value = vals[k] if k < len(vals) else None
+            else:  # changed in place, possibly deleted meanwhile: read from the namespace, never by name
+                value = target.ns.get(name, MISSING) if target.ns is not None else None
+                if value is MISSING:
+                    target.vars.pop(name, None)
+                    continue
+            if kind == "mutate" and isinstance(value, ModuleType):
+                continue  # calling a module's function does not make the module a carrier of data
+            self._bind_one(target, name, kind, value, eid, reads)
             if kind == "def" and self.granularity == 0 and (info.free_globals or info.global_writes):
-                self.opaque[vid] = info
+                self.opaque[target.vars[name]] = info
+            if info.summary is not None or "methods" in info.extra:
+                self._register_value(info, value)
         self.epoch += 1
+
+    def _bind_one(self, target: Scope, name: str, kind: str, value: Any, eid: int, reads: list[int]) -> int:
+        """A new version of ``name`` in ``target``, generated by execution ``eid``, derived from ``reads``."""
+        vid = next(self.ids)
+        tid = self.tid
+        type_name, scalar, text, summary = summarize(value)
+        self.b_ver.append((tid, vid, name, target.name, kind, eid, type_name, scalar, text, summary, 1))
+        if summary is not None and '"sampled"' in summary:
+            self.sampled[vid] = (name, target.name, kind, eid)
+        if reads:
+            self.b_der.extend([(tid, vid, r) for r in reads if r != vid])
+        target.vars[name] = vid
+        if target.ns is not None:
+            target.marks[name] = (vid, id(value), value if type(value) in FINAL_SCALARS else MISSING)
+        return vid
+
+    def _register_value(self, info: StmtInfo, value: Any) -> None:
+        """Attach static summaries to a function (or a class's methods) just defined, for code compiled
+        elsewhere (notebook cells)."""
+        if info.summary is not None:
+            func = _unwrap(value)
+            if isinstance(func, FunctionType):
+                self.summaries.setdefault(func.__code__, info.summary)
+            return
+        methods = info.extra.get("methods")
+        if isinstance(value, type) and isinstance(methods, dict):
+            for attr in _TYPE_DICT.__get__(value).values():
+                func = _unwrap(attr.__func__ if isinstance(attr, (staticmethod, classmethod)) else attr)
+                if isinstance(func, FunctionType):
+                    summary = methods.get((func.__code__.co_name, func.__code__.co_firstlineno))
+                    if summary is not None:
+                        self.summaries.setdefault(func.__code__, summary)
+
+    # -- what calls change in place ------------------------------------------------------------------
+    def _changes(self, s: Scope, info: StmtInfo, vals: tuple[Any, ...],
+                 writes: list[str]) -> list[tuple[Scope, str, str, Any]]:
+        """(scope, name, kind, value) of the variables a statement's calls changed beyond its static targets:
+        module names an opaque function assigns through ``global`` (granularity 0), and arguments (or, at
+        granularity 0, module names) that the called user or library functions change in place."""
+        out: list[tuple[Scope, str, str, Any]] = []
+        seen = {name for name, _ in info.targets}
+        glob = s.glob or s
+        for name in writes:
+            if name not in seen:
+                seen.add(name)
+                out.append((glob, name, "global", glob.ns.get(name) if glob.ns is not None else None))
+        for site in info.calls:
+            try:
+                names, changed_globals = self._site_changes(s, info, vals, site)
+            except Exception:  # a callee we cannot inspect without running user code: no change known
+                continue
+            for name in names:
+                if name in seen:
+                    continue
+                value = self._value(s, info, vals, name)
+                if value is MISSING or isinstance(value, IMMUTABLE) or isinstance(value, ModuleType):
+                    continue
+                seen.add(name)
+                target = s if s.glob is None or name not in info.global_names else s.glob
+                out.append((target, name, "mutate", value))
+            for name in changed_globals:
+                value = glob.ns.get(name, MISSING) if glob.ns is not None else MISSING
+                if name in seen or value is MISSING or isinstance(value, (IMMUTABLE, ModuleType)):
+                    continue
+                seen.add(name)
+                out.append((glob, name, "mutate", value))
+        return out
+
+    def _value(self, s: Scope, info: StmtInfo, vals: tuple[Any, ...], name: str) -> Any:
+        """The value of ``name`` after the statement: passed by its hook, or read from the module namespace."""
+        passed = len(info.targets) - info.looked_up
+        if name in info.extras:
+            k = passed + info.extras.index(name)
+            return vals[k] if k < len(vals) else MISSING
+        for k in range(passed):
+            if info.targets[k][0] == name:
+                return vals[k] if k < len(vals) else MISSING
+        if s.glob is not None and name not in info.global_names:
+            return MISSING  # a local variable the hook did not pass
+        ns = (s.glob or s).ns
+        if ns is None:
+            return MISSING
+        value = ns.get(name, MISSING)
+        return builtins.__dict__.get(name, MISSING) if value is MISSING else value
+
+    def _site_changes(self, s: Scope, info: StmtInfo, vals: tuple[Any, ...],
+                      site: CallSite) -> tuple[list[str], frozenset[str]]:
+        """The argument variables one call changes, and the module names it changes (granularity 0)."""
+        callee, shift = _resolve(lambda name: self._value(s, info, vals, name), site.chain)
+        if callee is MISSING:
+            return [], frozenset()
+        names, changed_globals, home = self._callee_changes(callee, shift, site)
+        glob = s.glob or s
+        if self.granularity or home is None or home is not glob.ns:
+            changed_globals = frozenset()  # recorded by the callee's own statements, or another module's
+        return names, changed_globals
+
+    def _callee_changes(self, callee: Any, shift: int,
+                        site: CallSite) -> tuple[list[str], frozenset[str], dict[str, Any] | None]:
+        """(argument variables changed, module names changed, the callee's module namespace)."""
+        positions = self._library_positions(callee)
+        if positions:
+            names = [n for p in positions if 0 <= p - shift < len(site.args) for n in site.args[p - shift]]
+            return names, frozenset(), None
+        if isinstance(callee, MethodType):
+            callee, shift = callee.__func__, shift + 1
+        func = _unwrap(callee)
+        if not isinstance(func, FunctionType):
+            return [], frozenset(), None
+        summary = self.summaries.get(func.__code__)
+        if summary is None:
+            return [], frozenset(), None
+        params, changed_globals = self._function_changes(summary, func.__globals__)
+        names = [n for k, arg in enumerate(site.args) if summary.param_at(k + shift) in params for n in arg]
+        names.extend(n for kw, arg in site.kwargs if summary.param_for(kw) in params for n in arg)
+        return names, changed_globals, func.__globals__
+
+    def _function_changes(self, summary: FunctionSummary,
+                          namespace: dict[str, Any] | None) -> tuple[frozenset[str], frozenset[str]]:
+        """The parameters and module names a user function may change in place, its calls included
+        (resolved in its module's namespace, once per function)."""
+        key = id(summary)
+        cached = self.changes_cache.get(key)
+        if cached is not None:
+            return cached
+        params, changed = set(summary.mutated_params), set(summary.mutated_globals)
+        self.changes_cache[key] = (frozenset(params), frozenset(changed))  # recursion stops here
+        ns = namespace or {}
+        for site in summary.calls:
+            try:
+                callee, shift = _resolve(lambda name: ns.get(name, builtins.__dict__.get(name, MISSING)),
+                                         site.chain)
+                if callee is MISSING:
+                    continue
+                names, callee_globals, home = self._callee_changes(callee, shift, site)
+            except Exception:
+                continue
+            for name in names:
+                (params if name in summary.params else changed).add(name)
+            if home is namespace:
+                changed.update(callee_globals)
+        result = (frozenset(params), frozenset(changed))
+        self.changes_cache[key] = result
+        return result
+
+    def _library_positions(self, callee: Any) -> tuple[int, ...]:
+        """Argument positions a known library function changes in place (see mutation.LIBRARY_MUTATORS)."""
+        if self.library_todo and len(sys.modules) != self.library_modules:
+            self.library_modules = len(sys.modules)
+            for qualname, positions in list(self.library_todo.items()):
+                found = _lookup_library(qualname)
+                if found is not MISSING:
+                    self.library_keep.append(found)
+                    self.library[id(found)] = positions
+                    del self.library_todo[qualname]
+        return self.library.get(id(callee), ())
 
     def _expand_opaque(self, s: Scope, reads: list[int]) -> tuple[list[int], list[str]]:
         """At granularity 0 calls are opaque: a statement that reads a user function also reads the
@@ -395,12 +604,6 @@ class Recorder:
             writes.extend(w for w in info.global_writes if w not in writes)
         return out, writes
 
-    def _bind_global_writes(self, s: Scope, names: list[str], eid: int, reads: list[int]) -> None:
-        glob = s.glob or s
-        ns = glob.ns or {}
-        infos = StmtInfo(0, 0, 0, 0, "global", glob.name, "", targets=tuple((n, "global") for n in names))
-        self._bind(glob, infos, tuple(ns.get(n) for n in names), eid, reads)
-
     def _link(self, s: Scope, eid: int, reads: list[int]) -> list[int]:
         """Attach the calls made while the statement ran: their parameters derive from what the statement
         read, and the statement reads their return versions."""
@@ -410,6 +613,8 @@ class Recorder:
             ret = call.vars.get("return")
             if ret is not None and ret not in reads:
                 extra.append(ret)
+            if call.params:
+                extra.extend(self._changed_params(call, reads))
             if call.params and reads:
                 if call.param_deps is None:
                     self.b_der.extend([(tid, p, r) for p in call.params for r in reads])
@@ -425,6 +630,24 @@ class Recorder:
         s.pending.clear()
         return reads + extra if extra else reads
 
+    def _changed_params(self, call: Scope, reads: list[int]) -> list[int]:
+        """The versions of a call's parameters that the callee changed in place (granularity 1): the caller's
+        statement reads them, so the caller's variables it changes derive from what the callee used."""
+        summary = self.infos[call.index].summary
+        if summary is None:
+            return []
+        glob = call.glob
+        params, _ = self._function_changes(summary, glob.ns if glob is not None else None)
+        if not params:
+            return []
+        out = []
+        for name, initial in zip(self.infos[call.index].params, call.params):
+            if name in params:
+                current = call.vars.get(name)
+                if current is not None and current != initial and current not in reads:
+                    out.append(current)
+        return out
+
     def _call_row(self, call: Scope, parent: int | None) -> tuple[Any, ...]:
         return (self.tid, call.act, parent, "call", self.stmt_ids[call.index], None,
                 self.infos[call.index].qualname, call.started, call.ended, call.ncalls, None, None, None)
@@ -432,6 +655,7 @@ class Recorder:
     def _new_call(self, parent: Scope, glob: Scope, i: int, info: StmtInfo, args: tuple[Any, ...]) -> Scope:
         act = next(self.ids)
         scope = Scope(act, info.qualname, glob, parent, i)
+        scope.rec = self
         scope.started = time.time()
         scope.nopush = info.nopush
         tid = self.tid
@@ -449,63 +673,116 @@ class Recorder:
         fold = s.folds.get(i)
         info = self.infos[i]
         if fold is None:
-            fold = self._start_fold(s, i, info)
+            fold = self._start_fold(s, i, info, vals)
         fold.count += 1
         tid = self.tid
         if fold.epoch != self.epoch or s.pending or s.writers:
             reads = self._reads(s, info)
+            writes: list[str] = []
+            if self.opaque:
+                reads, writes = self._expand_opaque(s, reads)
             if s.pending:
                 reads = self._link(s, fold.eid, reads)
             if s.writers:
                 self._feed_writers(s, fold.eid, reads)
+            dyn = fold.dyn
             new = [r for r in reads if r not in fold.deps and r not in fold.vids]
             if new:
                 fold.deps.update(new)
                 self.b_use.extend([(tid, fold.eid, r) for r in new])
-                self.b_der.extend([(tid, v, r) for v in fold.vids for r in new])
+                self.b_der.extend([(tid, v, r) for v in fold.vids if v is not None for r in new])
+                self.b_der.extend([(tid, entry[0], r) for entry in dyn.values() for r in new if r != entry[0]])
+            if writes or info.calls:
+                for target, name, kind, value in self._changes(s, info, vals, writes):
+                    key = (name, target is not s)
+                    entry = dyn.get(key)
+                    if entry is None:
+                        dyn_vid = next(self.ids)
+                        entry = dyn[key] = [dyn_vid, target, kind, summarize(value)]
+                        self.b_ver.append((tid, dyn_vid, name, target.name, kind, fold.eid, "folded", None,
+                                           None, None, 1))
+                        self.b_der.extend([(tid, dyn_vid, r) for r in fold.deps if r != dyn_vid])
+                    elif fold.count & (fold.count - 1) == 0:
+                        entry[3] = summarize(value)
+                    if target.vars.get(name) != entry[0]:
+                        target.vars[name] = entry[0]
+                        self.epoch += 1
         if info.targets:
-            variables = s.vars
             glob = s.glob
+            passed = len(info.targets) - info.looked_up
             for k, ((name, _kind), vid) in enumerate(zip(info.targets, fold.vids)):
+                if vid is None:
+                    continue
                 target = glob if (glob is not None and name in info.global_names) else s
+                if k < passed:
+                    value = vals[k] if k < len(vals) else None
+                else:
+                    value = target.ns.get(name, MISSING) if target.ns is not None else None
+                    if value is MISSING:
+                        target.vars.pop(name, None)
+                        self.epoch += 1
+                        continue
                 if target.vars.get(name) != vid:
                     target.vars[name] = vid
                     self.epoch += 1
-                value = vals[k] if k < len(vals) else None
                 if type(value) in FAST_SCALARS:
                     fold.last[k] = (type(value).__name__, value, repr(value), None)
                 elif fold.count & (fold.count - 1) == 0:
                     fold.last[k] = summarize(value)
-            del variables
         if info.deletes:
             for name in info.deletes:
                 s.vars.pop(name, None)
         fold.epoch = self.epoch
 
-    def _start_fold(self, s: Scope, i: int, info: StmtInfo) -> Fold:
+    def _start_fold(self, s: Scope, i: int, info: StmtInfo, vals: tuple[Any, ...]) -> Fold:
         eid = next(self.ids)
-        vids = [next(self.ids) for _ in info.targets]
+        passed = len(info.targets) - info.looked_up
+        glob = s.glob
+        vids: list[int | None] = []
+        rows = []
+        for k, (name, kind) in enumerate(info.targets):
+            target = glob if (glob is not None and name in info.global_names) else s
+            if kind == "mutate":
+                if k < passed:
+                    value = vals[k] if k < len(vals) else None
+                else:
+                    value = target.ns.get(name) if target.ns is not None else None
+                if isinstance(value, ModuleType):
+                    vids.append(None)  # a module is not a variable its functions change
+                    continue
+            vid = next(self.ids)
+            vids.append(vid)
+            rows.append((self.tid, vid, name, target.name, kind, eid, "folded", None, None, None, 1))
         fold = Fold(eid, vids, info)
         s.folds[i] = fold
         self.b_exec.append((self.tid, eid, s.act, "statement", self.stmt_ids[i], None, info.kind,
                             None, None, 1, None, None, None))
-        for (name, kind), vid in zip(info.targets, vids):
-            self.b_ver.append((self.tid, vid, name, s.name, kind, eid, "folded", None, None, None, 1))
+        self.b_ver.extend(rows)
         return fold
 
     def _write_folds(self, s: Scope) -> None:
         tid = self.tid
+        glob = s.glob
         for index, fold in s.folds.items():
             info = fold.info
             self.b_exec.append((tid, fold.eid, s.act, "statement", self.stmt_ids[index], None, info.kind,
                                 None, None, fold.count, None, None, None))
             for k, ((name, kind), vid) in enumerate(zip(info.targets, fold.vids)):
-                last = fold.last[k]
-                if s.ns is not None and s.vars.get(name) == vid and name in s.ns:
-                    last = summarize_final(s.ns[name])
-                type_name, scalar, text, summary = last if last else ("unknown", None, None, None)
-                self.b_ver.append((tid, vid, name, s.name, kind, fold.eid, type_name, scalar, text, summary,
-                                   fold.count))
+                if vid is None:
+                    continue
+                target = glob if (glob is not None and name in info.global_names) else s
+                self._fold_row(target, name, kind, vid, fold, fold.last[k])
+            for (name, _), (vid, target, kind, last) in fold.dyn.items():
+                self._fold_row(target, name, kind, vid, fold, last)
+
+    def _fold_row(self, target: Scope, name: str, kind: str, vid: int, fold: Fold,
+                  last: tuple[str, Any, str | None, str | None] | None) -> None:
+        """The final row of a folded version: the last value seen, or the final one if still bound."""
+        if target.ns is not None and target.vars.get(name) == vid and name in target.ns:
+            last = summarize_final(target.ns[name])
+        type_name, scalar, text, summary = last if last else ("unknown", None, None, None)
+        self.b_ver.append((self.tid, vid, name, target.name, kind, fold.eid, type_name, scalar, text, summary,
+                           fold.count))
 
     def _finish_scope(self, s: Scope, status: str) -> None:
         if s.folds:
@@ -519,6 +796,27 @@ class Recorder:
             finish_writers(self, s, s.act, final=True)
         if s.index >= 0:  # a call; a caller's statement may still re-parent it when it links
             self.b_exec.append(self._call_row(s, s.parent.act if s.parent else None))
+
+    def _final_values(self, scope: Scope) -> None:
+        """A ``final`` version for each top-level name whose value at the end of the run is not the one
+        last recorded (changed where no statement was recorded: another thread, an opaque call...).
+        Compared by identity, and by value for scalars and strings; nothing is rehashed."""
+        ns = scope.ns or {}
+        for name, vid in list(scope.vars.items()):
+            mark = scope.marks.get(name)
+            if mark is None or mark[0] != vid:
+                continue
+            value = ns.get(name, MISSING)
+            if value is MISSING or id(value) == mark[1]:
+                continue
+            if type(value) in FINAL_SCALARS and type(value) is type(mark[2]) and value == mark[2]:
+                continue
+            new = next(self.ids)
+            type_name, scalar, text, summary = summarize_final(value)
+            self.b_ver.append((self.tid, new, name, scope.name, "final", scope.act, type_name, scalar, text,
+                               summary, 1))
+            self.b_der.append((self.tid, new, vid))
+            scope.vars[name] = new
 
     def _rehash_final(self, scope: Scope) -> None:
         """Summarize again, hashing in full, the final values whose hash was sampled while recording."""
@@ -542,6 +840,7 @@ class Recorder:
             try:
                 self._finish_scope(scope, status)
                 if scope.ns is not None:
+                    self._final_values(scope)
                     self._rehash_final(scope)
                 if scope.index < 0:  # module scope: close its execution row
                     self.b_exec.append((self.tid, scope.act, scope.parent.act if scope.parent else None,
@@ -559,6 +858,82 @@ class Recorder:
 
 def _noop(*args: Any) -> None:
     return None
+
+
+_IDLE = Scope(0, "<idle>", None, None)  # what calls get once recording is over: ``leave`` does nothing
+
+
+def _idle_enter(*args: Any) -> Scope:
+    return _IDLE
+
+
+def _unwrap(func: Any) -> Any:
+    """The function a ``functools.wraps`` decorator wrapped (read from the wrapper's own ``__dict__``)."""
+    for _ in range(16):
+        if not isinstance(func, FunctionType):
+            return func
+        inner = func.__dict__.get("__wrapped__", MISSING)
+        if inner is MISSING:
+            return func
+        func = inner
+    return func
+
+
+def _class_attr(cls: type, attr: str) -> Any:
+    """``attr`` as defined on ``cls`` or a base, found without running any descriptor or ``__getattr__``."""
+    for klass in _TYPE_MRO.__get__(cls):
+        found = _TYPE_DICT.__get__(klass).get(attr, MISSING)
+        if found is not MISSING:
+            return found
+    return MISSING
+
+
+def _resolve(lookup: Callable[[str], Any], chain: tuple[str, ...]) -> tuple[Any, int]:
+    """The object a dotted callee names, found without running user code, and how many implicit leading
+    arguments a call through it gets (1 for a method called through an instance or a classmethod)."""
+    obj = lookup(chain[0])
+    shift = 0
+    for attr in chain[1:]:
+        if obj is MISSING or shift:
+            return MISSING, 0
+        if isinstance(obj, ModuleType):
+            obj = _MODULE_DICT.__get__(obj).get(attr, MISSING)
+        elif isinstance(obj, type):
+            obj = _class_attr(obj, attr)
+            if isinstance(obj, classmethod):
+                obj, shift = obj.__func__, 1
+            elif isinstance(obj, staticmethod):
+                obj = obj.__func__
+        else:
+            obj = _class_attr(type(obj), attr)
+            if isinstance(obj, staticmethod):
+                obj = obj.__func__
+            elif isinstance(obj, classmethod):
+                obj, shift = obj.__func__, 1
+            else:
+                shift = 1
+    return obj, shift
+
+
+def _lookup_library(qualname: str) -> Any:
+    """The object a ``module.name`` or ``module.Class.method`` names, if its module is imported."""
+    parts = qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module = sys.modules.get(".".join(parts[:cut]))
+        if module is None:
+            continue
+        obj: Any = module
+        for attr in parts[cut:]:
+            if isinstance(obj, ModuleType):
+                obj = _MODULE_DICT.__get__(obj).get(attr, MISSING)
+            elif isinstance(obj, type):
+                obj = _class_attr(obj, attr)
+            else:
+                return MISSING
+            if obj is MISSING:
+                return MISSING
+        return obj
+    return MISSING
 
 
 def _passthrough(_scope: Any, _index: int, value: Any) -> Any:
