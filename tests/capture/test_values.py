@@ -706,3 +706,18 @@ def test_fast_path_speed() -> None:
         summarize("abc")
     per_call = (time.perf_counter() - start) / (3 * n)
     assert per_call < 20e-6  # ~0.3 us in practice; loose bound for slow machines
+
+
+def test_dataframe_full_hash_independent_of_block_layout() -> None:
+    at_once = pd.DataFrame({"a": np.arange(1000.0), "b": np.ones(1000), "s": ["x"] * 1000})
+    one_by_one = pd.DataFrame({"a": np.arange(1000.0)})
+    one_by_one["b"] = np.ones(1000)
+    one_by_one["s"] = ["x"] * 1000
+    assert len(one_by_one._mgr.blocks) != len(at_once._mgr.blocks)
+    assert js(one_by_one)["sha256"] == js(at_once)["sha256"]
+    assert js(at_once)["hash_kind"] == "full"
+    changed = at_once.copy()
+    changed.iloc[500, 1] = 2.0
+    assert js(changed)["sha256"] != js(at_once)["sha256"]
+    reindexed = at_once.set_axis(np.arange(1, 1001))
+    assert js(reindexed)["sha256"] != js(at_once)["sha256"]

@@ -93,10 +93,44 @@ def _rows_hash(
         data, kind = obj[index] if isinstance(obj, pd.Index) else obj.iloc[index], "sampled"
     if not _hashable(np, pd, columns(data)):
         return data, None, None
-    hashed = pd.util.hash_pandas_object(data, index=not isinstance(obj, pd.Index))
     h = hashlib.sha256(f"{kind}|{nbytes}|{header}|".encode("utf-8", "surrogatepass"))
+    if kind == "full":
+        h.update(b"columns|")
+        for part in _parts(pd, data):
+            h.update(_column_digest(np, pd, part))
+        return data, h.hexdigest(), kind
+    hashed = pd.util.hash_pandas_object(data, index=not isinstance(obj, pd.Index))
     h.update(np.ascontiguousarray(hashed.to_numpy(dtype=np.uint64)).view(np.uint8))
     return data, h.hexdigest(), kind
+
+
+def _parts(pd: Any, obj: Any) -> list[Any]:
+    """The index and the columns of a DataFrame/Series (an Index is its own single part)."""
+    if isinstance(obj, pd.Index):
+        return [obj]
+    if isinstance(obj, pd.Series):
+        return [obj.index, obj]
+    return [obj.index, *(obj.iloc[:, j] for j in range(obj.shape[1]))]
+
+
+def _column_digest(np: Any, pd: Any, part: Any) -> bytes:
+    """The sha256 of one column or index: its raw bytes when numpy-backed numeric, else of pandas' row
+    hashes; a RangeIndex by its bounds."""
+    if type(part) is pd.RangeIndex:
+        return hashlib.sha256(f"range|{part.start}|{part.stop}|{part.step}".encode()).digest()
+    values = part.array if isinstance(part, pd.Series) else part
+    arr = _array_of(np, getattr(values, "_ndarray", None) if not isinstance(values, np.ndarray) else values)
+    if arr is None and isinstance(part, pd.Index) and not isinstance(part, pd.MultiIndex):
+        arr = _array_of(np, part._values)
+    if arr is not None and arr.dtype.kind in "biufcmM" and arr.ndim == 1:
+        h = hashlib.sha256(f"raw|{arr.dtype.str}|".encode())
+        h.update(np.ascontiguousarray(arr).view(np.uint8))
+        return h.digest()
+    hashed = pd.util.hash_pandas_object(part, index=False) if not isinstance(part, pd.Index) else \
+        pd.util.hash_pandas_object(part)
+    h = hashlib.sha256(f"rows|{part.dtype}|".encode())
+    h.update(np.ascontiguousarray(hashed.to_numpy(dtype=np.uint64)).view(np.uint8))
+    return h.digest()
 
 
 def _array_of(np: Any, values: Any) -> Any:
