@@ -9,7 +9,7 @@ import importlib.util
 import os
 import sys
 import sysconfig
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from types import CodeType, ModuleType
 from typing import TYPE_CHECKING
 
@@ -55,34 +55,35 @@ class InstrumentingLoader(importlib.machinery.SourceFileLoader):
         self._code_id = code_id
         return code
 
-    def exec_module(self, module: ModuleType) -> None:
-        code = self.get_code(module.__name__)
+    def new_scope(self, module: ModuleType) -> Scope:
+        """The module scope the module's top-level code records into."""
         rec = self.recorder
         scope = rec.new_module_scope(f"<module {module.__name__}>", kind="module", name=module.__name__,
                                      parent=rec.current(), code_id=self._code_id, ns=module.__dict__)
         module.__dict__["__pb_s__"] = scope
         rec.module_scopes[module.__name__] = scope
-        _exec_in_scope(rec, scope, code, module.__dict__)
+        return scope
 
 
-# The frame that runs a user module's code belongs to the import system: it is compiled under importlib's
-# frame name, so Python trims it as its own import frames (tracebacks of errors raised while importing) and
-# skips it when it attributes a warning (``warnings.warn(..., stacklevel=2)`` in the module's top level
-# points at the importing line, as without capture).
-_EXEC_SOURCE = """
-def _exec_in_scope(recorder, scope, code, namespace):
-    recorder.push(scope)
+# ``exec_module`` belongs to the import system: it is compiled under importlib's frame name, so Python trims
+# its frame as its own import frames (tracebacks of errors raised while a module is imported) and skips it
+# when it attributes a warning (``warnings.warn(..., stacklevel=2)`` at a module's top level points at the
+# importing line, as without capture).
+_EXEC_MODULE = """
+def exec_module(self, module):
+    code = self.get_code(module.__name__)
+    scope = self.new_scope(module)
+    self.recorder.push(scope)
     try:
-        _call_with_frames_removed(exec, code, namespace)
+        _call_with_frames_removed(exec, code, module.__dict__)
     finally:
-        recorder.pop(scope)
+        self.recorder.pop(scope)
 """
 _exec_globals: dict[str, object] = {
     "_call_with_frames_removed": _bootstrap._call_with_frames_removed,  # type: ignore[attr-defined]
 }
-exec(compile(_EXEC_SOURCE, "<frozen importlib._bootstrap_external>", "exec"), _exec_globals)
-_exec_in_scope: Callable[[Recorder, Scope, CodeType, dict[str, object]], None] = \
-    _exec_globals["_exec_in_scope"]  # type: ignore[assignment]
+exec(compile(_EXEC_MODULE, "<frozen importlib._bootstrap_external>", "exec", dont_inherit=True), _exec_globals)
+InstrumentingLoader.exec_module = _exec_globals["exec_module"]  # type: ignore[method-assign,assignment]
 
 
 class UserModuleFinder(importlib.abc.MetaPathFinder):

@@ -295,8 +295,7 @@ def _execute(options: RunOptions, target: Target, code: types.CodeType, capture:
     else:
         sys.path.append(target.path0)
     shadowed = _unshadow(target.path0)
-    # frames under the program's first frame that plain Python does not have (runpy's own two are in both)
-    recursion = _RecursionOffset(_depth(sys._getframe()) + (1 if target.runpy else 0))
+    recursion = _RecursionOffset(_stack_used(target.runpy) + (HOOK_HEADROOM if options.granularity else 0))
     if capture is not None:
         capture.start(ns, target.path0)
     status, exit_code, exc_text, tb_text, system_exit, interrupted = "finished", 0, None, None, None, False
@@ -406,12 +405,37 @@ def _unshadow(path0: str) -> dict[str, types.ModuleType]:
     return removed
 
 
-def _depth(frame: types.FrameType | None) -> int:
-    depth = 0
-    while frame is not None:
-        depth += 1
-        frame = frame.f_back
-    return depth
+# Granularity 1 calls hooks inside the program's functions: near the recursion limit they need room of
+# their own, so there a runaway recursion goes this many frames deeper than in Python before it fails.
+HOOK_HEADROOM = 50
+
+_PROBE = compile(
+    "def probe(n):\n    try:\n        return probe(n + 1)\n    except RecursionError:\n        return n\n"
+    "reached = probe(1)\n", "<provbridge recursion probe>", "exec", dont_inherit=True)
+
+
+def _probe(n: int) -> int:
+    try:
+        return _probe(n + 1)
+    except RecursionError:
+        return n
+
+
+def _stack_used(runpy: bool) -> int:
+    """How much more of the recursion limit is used under the program's first frame than in plain Python,
+    measured (C-level entries count too): a probe run as the program will be (``exec`` from this frame
+    for a script; a call for runpy, which adds its own frames in both cases) against Python's figures.
+    The final ``- 1`` is an empirical correction (entering code through ``exec`` costs one more than the
+    probe shows), checked against plain Python by the
+    recursion cases of the transparency suite."""
+    limit = sys.getrecursionlimit()
+    if runpy:
+        # plain Python enters runpy from C: its first frame uses 1; here, _execute -> run -> runpy
+        return limit - _probe(1)
+    probe_ns: dict[str, Any] = {}
+    exec(_PROBE, probe_ns)
+    # plain Python: the script's frame uses 1, so a recursion from it reaches limit - 1
+    return (limit - 1) - int(probe_ns["reached"]) - 1
 
 
 class _RecursionOffset:

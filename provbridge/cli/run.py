@@ -24,6 +24,8 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are provbridge's one-line errors, not usage dumps."""
 
     def error(self, message: str) -> NoReturn:
+        if message.startswith("the following arguments are required"):
+            message = "nothing to run: give a script, -m MODULE, a directory, a .pyz or a notebook"
         raise ScriptError(f"{message} (see `provbridge run --help`)")
 
 

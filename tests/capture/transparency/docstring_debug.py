@@ -1,0 +1,2 @@
+"""Top docstring."""
+print(__doc__, __debug__)

@@ -1,0 +1,2 @@
+import os
+print([k for k in os.environ if k.startswith("PROVBRIDGE")])

@@ -1,0 +1,5 @@
+# status: exec
+import os
+import sys
+print("before exec", flush=True)
+os.execv(sys.executable, [sys.executable, "-c", "print('after exec')"])

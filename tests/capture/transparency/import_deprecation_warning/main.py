@@ -1,0 +1,4 @@
+import warnings
+import oldlib
+print(oldlib.NAME)
+oldlib.old_function()

@@ -1,0 +1,3 @@
+def setup():
+    return {}["config"]
+VALUE = setup()

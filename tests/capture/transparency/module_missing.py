@@ -1,0 +1,2 @@
+# argv: -m no_such_module_for_provbridge_tests
+# status: none

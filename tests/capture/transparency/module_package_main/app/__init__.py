@@ -1,0 +1,1 @@
+print('init of', __name__)

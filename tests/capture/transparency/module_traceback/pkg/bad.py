@@ -1,0 +1,3 @@
+def fail():
+    raise ValueError("from a module run with -m")
+fail()

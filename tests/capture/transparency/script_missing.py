@@ -1,0 +1,2 @@
+# argv: not_here.py
+# status: none

@@ -1,0 +1,3 @@
+def boom():
+    raise KeyError("inside the zip")
+boom()
