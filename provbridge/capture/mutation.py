@@ -24,7 +24,7 @@ READ_ONLY_METHODS: frozenset[str] = frozenset({
     "mean", "sum", "std", "var", "min", "max", "median", "prod", "cumsum", "cumprod", "quantile", "mode",
     "all", "any", "argmax", "argmin", "argsort", "nonzero", "dot", "reshape", "ravel", "flatten",
     "transpose", "squeeze", "view", "tolist", "to_list", "to_numpy", "to_dict", "to_frame", "to_string",
-    "to_json", "to_csv", "to_parquet", "to_pickle", "to_excel", "to_markdown", "to_records", "item",
+    "to_records", "item",  # (to_csv, to_parquet...: writing a file stays a recorded step of the object)
     "head", "tail", "describe", "info", "isna", "isnull", "notna", "notnull", "nunique", "unique",
     "value_counts", "corr", "cov", "round", "abs", "groupby", "agg", "aggregate", "apply", "map",
     "applymap", "merge", "pivot", "pivot_table", "melt", "sample", "assign", "duplicated", "isin",

@@ -24,6 +24,7 @@ ACTIVE: Recorder | None = None  # the recorder of the trial being captured in th
 FAST_SCALARS = (int, float, bool, type(None))
 IMMUTABLE = (int, float, complex, bool, str, bytes, tuple, frozenset, range, type(None))  # never changed in place
 FINAL_SCALARS = (int, float, complex, bool, str, bytes, type(None))  # compared by value at the end of a run
+FINAL_SIZED = (list, dict, set, bytearray)  # compared by length at the end of a run
 MISSING: Any = object()  # a name that is not bound (any more)
 _MODULE_DICT: Any = vars(ModuleType)["__dict__"]
 _TYPE_DICT: Any = type.__dict__["__dict__"]
@@ -436,7 +437,9 @@ class Recorder:
             self.b_der.extend([(tid, vid, r) for r in reads if r != vid])
         target.vars[name] = vid
         if target.ns is not None:
-            target.marks[name] = (vid, id(value), value if type(value) in FINAL_SCALARS else MISSING)
+            kind_of = type(value)
+            target.marks[name] = (vid, id(value), value if kind_of in FINAL_SCALARS else (
+                len(value) if kind_of in FINAL_SIZED else MISSING))
         return vid
 
     def _register_value(self, info: StmtInfo, value: Any) -> None:
@@ -800,16 +803,20 @@ class Recorder:
     def _final_values(self, scope: Scope) -> None:
         """A ``final`` version for each top-level name whose value at the end of the run is not the one
         last recorded (changed where no statement was recorded: another thread, an opaque call...).
-        Compared by identity, and by value for scalars and strings; nothing is rehashed."""
+        Compared by identity, by value for scalars and strings, by length for builtin containers; nothing
+        is rehashed."""
         ns = scope.ns or {}
         for name, vid in list(scope.vars.items()):
             mark = scope.marks.get(name)
             if mark is None or mark[0] != vid:
                 continue
             value = ns.get(name, MISSING)
-            if value is MISSING or id(value) == mark[1]:
+            if value is MISSING:
                 continue
-            if type(value) in FINAL_SCALARS and type(value) is type(mark[2]) and value == mark[2]:
+            if id(value) == mark[1]:
+                if type(value) not in FINAL_SIZED or len(value) == mark[2]:
+                    continue
+            elif type(value) in FINAL_SCALARS and type(value) is type(mark[2]) and value == mark[2]:
                 continue
             new = next(self.ids)
             type_name, scalar, text, summary = summarize_final(value)
