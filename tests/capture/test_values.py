@@ -721,3 +721,15 @@ def test_dataframe_full_hash_independent_of_block_layout() -> None:
     assert js(changed)["sha256"] != js(at_once)["sha256"]
     reindexed = at_once.set_axis(np.arange(1, 1001))
     assert js(reindexed)["sha256"] != js(at_once)["sha256"]
+
+
+def test_final_summary_of_large_values_keeps_sample_stats() -> None:
+    from provbridge.capture.values import summarize_final
+
+    a = np.random.default_rng(1).random(FULL_HASH_LIMIT // 4)
+    df = pd.DataFrame({"a": a})
+    for value in (a, df):
+        recorded, final = js(value), json.loads(summarize_final(value)[3] or "")
+        assert (recorded["hash_kind"], final["hash_kind"]) == ("sampled", "full")
+        assert final["stats"] == recorded["stats"]  # the exact hash does not change the stats
+    assert json.loads(summarize_final(a)[3] or "")["sha256"] == hashlib.sha256(a.tobytes()).hexdigest()

@@ -69,6 +69,8 @@ def array_facts(np: Any, arr: Any, full_limit: int, with_stats: bool = True) -> 
             facts["sha256"] = h.hexdigest()
             facts["hash_kind"] = "sampled"
     if with_stats:
+        if data is arr and nbytes > limits.FULL_HASH_LIMIT:
+            data = array_sample(np, arr)  # an exact hash at the end of a run; stats stay those of the sample
         stats = numeric_stats(np, data)
         if stats is not None:
             facts["stats"] = stats

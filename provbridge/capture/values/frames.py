@@ -84,21 +84,21 @@ def _rows_hash(
     np: Any, pd: Any, obj: Any, nrows: int, nbytes: int, header: str, full_limit: int,
     columns: Callable[[Any], Iterable[Any]],
 ) -> tuple[Any, str | None, str | None]:
-    """(the rows used for stats, sha256, hash_kind) of a DataFrame/Series/Index; no hash when the rows
-    hold objects that hashing would have to call."""
-    if nbytes <= full_limit:
-        data, kind = obj, "full"
-    else:
+    """(the rows used for stats: all up to FULL_HASH_LIMIT bytes, else a sample; sha256; hash_kind) of a
+    DataFrame/Series/Index; no hash when the rows hold objects that hashing would have to call."""
+    sample = obj
+    if nbytes > limits.FULL_HASH_LIMIT:  # stats (and a sampled hash) from a fixed sample of rows
         index = _row_sample_index(np, nrows, nbytes // max(1, nrows))
-        data, kind = obj[index] if isinstance(obj, pd.Index) else obj.iloc[index], "sampled"
+        sample = obj[index] if isinstance(obj, pd.Index) else obj.iloc[index]
+    data, kind = (obj, "full") if nbytes <= full_limit else (sample, "sampled")
     if not _hashable(np, pd, columns(data)):
-        return data, None, None
+        return sample, None, None
     h = hashlib.sha256(f"{kind}|{nbytes}|{header}|".encode("utf-8", "surrogatepass"))
     if kind == "full":
         h.update(b"columns|")
         for part in _parts(pd, data):
             h.update(_column_digest(np, pd, part))
-        return data, h.hexdigest(), kind
+        return sample, h.hexdigest(), kind
     hashed = pd.util.hash_pandas_object(data, index=not isinstance(obj, pd.Index))
     h.update(np.ascontiguousarray(hashed.to_numpy(dtype=np.uint64)).view(np.uint8))
     return data, h.hexdigest(), kind
