@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from provbridge.capture.values import cache, hashing, limits, text
+import provbridge.capture.values.cache as cache
+import provbridge.capture.values.hashing as hashing
+import provbridge.capture.values.limits as limits
+import provbridge.capture.values.text as text
 from provbridge.capture.values.introspect import short_name_of
 from provbridge.capture.values.limits import Described
 

@@ -7,7 +7,7 @@ import weakref
 import zlib
 from typing import Any
 
-from provbridge.capture.values import hashing
+import provbridge.capture.values.hashing as hashing
 from provbridge.capture.values.limits import Described
 
 GUARD_BYTES = 4096

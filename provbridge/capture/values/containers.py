@@ -7,7 +7,10 @@ import itertools
 from collections import deque
 from typing import Any
 
-from provbridge.capture.values import hashing, limits, secrets, text
+import provbridge.capture.values.hashing as hashing
+import provbridge.capture.values.limits as limits
+import provbridge.capture.values.secrets as secrets
+import provbridge.capture.values.text as text
 from provbridge.capture.values.introspect import derives_any, short_name_of
 from provbridge.capture.values.limits import Described
 

@@ -7,7 +7,15 @@ import enum
 import types
 from typing import Any
 
-from provbridge.capture.values import arrays, containers, estimators, frames, limits, objects, scalars, secrets, text
+import provbridge.capture.values.arrays as arrays
+import provbridge.capture.values.containers as containers
+import provbridge.capture.values.estimators as estimators
+import provbridge.capture.values.frames as frames
+import provbridge.capture.values.limits as limits
+import provbridge.capture.values.objects as objects
+import provbridge.capture.values.scalars as scalars
+import provbridge.capture.values.secrets as secrets
+import provbridge.capture.values.text as text
 from provbridge.capture.values.introspect import (
     derives,
     derives_any,

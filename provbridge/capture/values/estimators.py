@@ -6,7 +6,9 @@ import hashlib
 import itertools
 from typing import Any
 
-from provbridge.capture.values import hashing, limits, text
+import provbridge.capture.values.hashing as hashing
+import provbridge.capture.values.limits as limits
+import provbridge.capture.values.text as text
 from provbridge.capture.values.introspect import derives, instance_attrs, loaded, short_name_of, trusted
 from provbridge.capture.values.limits import Described
 from provbridge.capture.values.scalars import jsonable, scalar_of

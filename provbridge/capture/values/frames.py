@@ -6,7 +6,10 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from provbridge.capture.values import cache, hashing, limits, text
+import provbridge.capture.values.cache as cache
+import provbridge.capture.values.hashing as hashing
+import provbridge.capture.values.limits as limits
+import provbridge.capture.values.text as text
 from provbridge.capture.values.arrays import numeric_stats
 from provbridge.capture.values.introspect import derives, instance_dict, short_name_of, trusted, type_name_of
 from provbridge.capture.values.limits import Described

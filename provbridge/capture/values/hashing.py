@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from provbridge.capture.values import limits, secrets
+import provbridge.capture.values.limits as limits
+import provbridge.capture.values.secrets as secrets
 
 
 def sample_ranges(n: int, budget: int) -> list[tuple[int, int]]:

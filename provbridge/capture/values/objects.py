@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from provbridge.capture.values import hashing, limits, secrets, text
+import provbridge.capture.values.hashing as hashing
+import provbridge.capture.values.limits as limits
+import provbridge.capture.values.secrets as secrets
+import provbridge.capture.values.text as text
 from provbridge.capture.values.introspect import (
     exception_args,
     function_name,

@@ -8,7 +8,10 @@ import hashlib
 import types
 from typing import Any
 
-from provbridge.capture.values import hashing, limits, secrets, text
+import provbridge.capture.values.hashing as hashing
+import provbridge.capture.values.limits as limits
+import provbridge.capture.values.secrets as secrets
+import provbridge.capture.values.text as text
 from provbridge.capture.values.introspect import derives, instance_dict, loaded, short_name_of, trusted
 from provbridge.capture.values.limits import Described
 

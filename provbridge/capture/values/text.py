@@ -7,7 +7,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from provbridge.capture.values import limits, secrets
+import provbridge.capture.values.limits as limits
+import provbridge.capture.values.secrets as secrets
 
 Show = Callable[[Any, int, int], str]
 """``show(value, depth, limit)``: the display text of any value without running user code."""
