@@ -15,9 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from provbridge.errors import ScriptError
 
-class Unrunnable(Exception):
-    """The target cannot be run; ``str(err)`` is Python's own message and ``exit_code`` its status."""
+
+class Unrunnable(ScriptError):
+    """The target cannot be run: Python's own message (as a one-line provbridge error) and exit status."""
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
@@ -44,7 +46,7 @@ class Target:
 
 
 def _python_error(message: str, exit_code: int) -> Unrunnable:
-    return Unrunnable(f"{sys.executable}: {message}", exit_code)
+    return Unrunnable(message, exit_code)
 
 
 def _is_importer_path(path: str) -> bool:

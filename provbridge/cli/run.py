@@ -103,7 +103,7 @@ def main(argv: list[str], store: str | None = None) -> int:
 
         return int(run_notebook_cli(ns, store_dir))
     from provbridge.capture.recorder import DEFAULT_FOLD
-    from provbridge.capture.runner import RunOptions, Unrunnable, run
+    from provbridge.capture.runner import RunOptions, run
 
     options = RunOptions(
         target=ns.target, args=list(ns.args), module=ns.module is not None,
@@ -112,9 +112,6 @@ def main(argv: list[str], store: str | None = None) -> int:
     )
     try:
         outcome = run(options)
-    except Unrunnable as exc:  # Python's own message and status (no such file or module)
-        sys.stderr.write(f"{exc}\n")
-        return exc.exit_code
     except SyntaxError as exc:
         sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
         return 1

@@ -278,3 +278,19 @@ def test_store_option_does_not_leak_into_the_environment(project: Project, where
     with open_store(store / DB_NAME) as opened:
         assert [t.status for t in opened.trials()] == ["finished"]
     assert not (project.root / ".provbridge").exists()
+
+
+@pytest.mark.parametrize(("args", "status", "message"), [
+    (["missing.py"], 2, "can't open file '{root}/missing.py': [Errno 2] No such file or directory"),
+    (["-m", "no_such_module_here"], 1, "No module named no_such_module_here"),
+    (["emptydir"], 1, "can't find '__main__' module in '{root}/emptydir'"),
+])
+def test_nothing_to_run_is_one_line_with_pythons_status(project: Project, args: list[str], status: int,
+                                                        message: str) -> None:
+    (project.root / "emptydir").mkdir()
+    plain = project.python(*args)
+    proc = project.run("run", *args, check=False)
+    assert proc.returncode == plain.returncode == status
+    assert proc.stderr == f"provbridge: error: {message.format(root=project.root)}\n"
+    assert plain.stderr.endswith(f": {message.format(root=project.root)}\n")  # Python's own words
+    assert not (project.root / ".provbridge").exists()

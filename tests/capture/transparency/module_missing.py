@@ -1,2 +1,0 @@
-# argv: -m no_such_module_for_provbridge_tests
-# status: none

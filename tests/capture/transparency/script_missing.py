@@ -1,2 +1,0 @@
-# argv: not_here.py
-# status: none
