@@ -190,6 +190,33 @@ def test_get_params_of_user_classes_never_called() -> None:
     assert summarize(est)[2].startswith("TunedRegression(") and "fit_intercept=False" in summarize(est)[2]
 
 
+class SneakyDict:
+    """An instance whose ``__dict__`` and ``__class__`` are properties: neither may be consulted."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "value", 3)
+
+    @property  # type: ignore[misc]
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        calls.append("__dict__")
+        return {"fake": 1}
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # type: ignore[override]
+        calls.append("__class__")
+        return int
+
+
+def test_instance_dict_property_never_called() -> None:
+    obj = SneakyDict.__new__(SneakyDict)
+    calls.clear()
+    everything(obj)
+    assert calls == []
+    tn, scalar, text, summary = summarize(obj)
+    assert (scalar, text) == (None, f"<{tn}>") and tn.endswith("SneakyDict")
+    assert json.loads(summary or "")["attrs"] == {}
+
+
 # ------------------------------------------------------------------------ through `provbridge run`
 
 SCRIPT = '''
