@@ -19,6 +19,7 @@ from provbridge.capture.mutation import (
 AFTER, ENTER, EXIT, RETURN, WALRUS = "__pb_after__", "__pb_enter__", "__pb_exit__", "__pb_ret__", "__pb_walrus__"
 SCOPE = "__pb_s__"
 HOOK_NAMES = frozenset({AFTER, ENTER, EXIT, RETURN, WALRUS, SCOPE})
+_SCOPE_HOOKS = {AFTER: "after", RETURN: "ret", WALRUS: "walrus"}  # the same hooks as attributes of a call's scope
 
 
 @dataclass
@@ -234,8 +235,16 @@ class Instrumenter:
         self.infos.append(info)
         return self.first_index + len(self.infos) - 1
 
+    def _hook_call(self, hook: str, *args: ast.expr) -> ast.Call:
+        """``hook(__pb_s__, ...)``; inside a function ``__pb_s__.hook(__pb_s__, ...)``, which needs no builtin:
+        a generator finalized at interpreter shutdown runs after Python restored its original builtins."""
+        if not self.functions:
+            return _call(hook, _name(SCOPE), *args)
+        func = ast.Attribute(value=_name(SCOPE), attr=_SCOPE_HOOKS[hook], ctx=ast.Load())
+        return ast.Call(func=func, args=[_name(SCOPE), *args], keywords=[])
+
     def _hook(self, node: ast.stmt, index: int, values: Iterable[str]) -> ast.stmt:
-        call = _call(AFTER, _name(SCOPE), ast.Constant(index), *[_name(v) for v in values])
+        call = self._hook_call(AFTER, ast.Constant(index), *[_name(v) for v in values])
         return ast.copy_location(ast.Expr(value=call), node)
 
     def _is_local(self, name: str) -> bool:
@@ -384,7 +393,7 @@ class Instrumenter:
             if looked:
                 self.infos[-1].global_names = self.infos[-1].global_names | {r for r, _ in looked}
             value = node.value if node.value is not None else ast.Constant(None)
-            node.value = ast.copy_location(_call(RETURN, _name(SCOPE), ast.Constant(index), value), value)
+            node.value = ast.copy_location(self._hook_call(RETURN, ast.Constant(index), value), value)
             return [node]
         if isinstance(node, ast.Assert):
             exprs = [node.test, node.msg]
@@ -417,7 +426,7 @@ class Instrumenter:
         index = self._info(stmt, scope, reads=reads_of([expr.value]), targets=((name, "walrus"),))
         self.infos[-1].kind = "NamedExpr"
         self.infos[-1].col = expr.col_offset
-        return ast.copy_location(_call(WALRUS, _name(SCOPE), ast.Constant(index), expr), expr)
+        return ast.copy_location(self._hook_call(WALRUS, ast.Constant(index), expr), expr)
 
     # -- definitions ------------------------------------------------------------------------------
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str, qual: str) -> list[ast.stmt]:

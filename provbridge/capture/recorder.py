@@ -53,6 +53,7 @@ class Scope:
 
     __slots__ = (
         "act",
+        "after",
         "code_id",
         "counts",
         "ended",
@@ -71,8 +72,10 @@ class Scope:
         "parent",
         "pending",
         "rec",
+        "ret",
         "started",
         "vars",
+        "walrus",
         "writers",
     )
 
@@ -98,6 +101,10 @@ class Scope:
         self.code_id: int | None = None
         self.label = name
         self.rec: Recorder | None = None  # calls: the recorder whose exit hook ``leave`` calls
+        # the hooks the statements of an instrumented function call through its scope (no-ops by default)
+        self.after: Callable[..., Any] = _noop
+        self.ret: Callable[..., Any] = _passthrough
+        self.walrus: Callable[..., Any] = _passthrough
         self.marks: dict[str, tuple[int, int, Any]] = {}  # module scopes: name -> (vid, id(value), scalar)
 
     def leave(self) -> None:
@@ -264,7 +271,8 @@ class Recorder:
             if fold.epoch == self.epoch and not s.pending and not s.writers:
                 fold.count += 1
                 return
-            self._folded(s, i, vals)
+            if self.enabled:
+                self._folded(s, i, vals)
             return
         if not self.enabled:
             return
@@ -659,6 +667,7 @@ class Recorder:
         act = next(self.ids)
         scope = Scope(act, info.qualname, glob, parent, i)
         scope.rec = self
+        scope.after, scope.ret, scope.walrus = self.after, self.ret, self.walrus
         scope.started = time.time()
         scope.nopush = info.nopush
         tid = self.tid
@@ -867,6 +876,10 @@ def _noop(*args: Any) -> None:
     return None
 
 
+def _passthrough(_scope: Any, _index: int, value: Any) -> Any:
+    return value
+
+
 _IDLE = Scope(0, "<idle>", None, None)  # what calls get once recording is over: ``leave`` does nothing
 
 
@@ -941,10 +954,6 @@ def _lookup_library(qualname: str) -> Any:
                 return MISSING
         return obj
     return MISSING
-
-
-def _passthrough(_scope: Any, _index: int, value: Any) -> Any:
-    return value
 
 
 HookFn = Callable[..., Any]

@@ -81,7 +81,7 @@ def test_generator_alive_at_exit(project: Project, granularity: int) -> None:
             yield 1
             yield 2
         finally:
-            pass
+            print("finalized")
     it = gen()
     print(next(it))
     """, granularity)
