@@ -33,9 +33,10 @@ def test_secret_names() -> None:
                  "client_secret", "secret", "auth", "auth_header", "Authorization", "credentials", "DB_KEY",
                  "private_key", "aws_secret_access_key", b"PASSWORD"):
         assert secret_name(name), name
-    for name in ("key", "keys", "monkey", "author", "tokens", "tokenizer", "sort_key", "cache_key", "x",
-                 "max_len", "n_tokens", "passage", "secretary", "keyboard", 3, None):
-        assert not secret_name(name), name
+    others: tuple[object, ...] = ("key", "keys", "monkey", "author", "tokens", "tokenizer", "sort_key",
+                                  "cache_key", "x", "max_len", "n_tokens", "passage", "secretary", "keyboard", 3, None)
+    for other in others:
+        assert not secret_name(other), other
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ def test_metaclass_getattr_never_called() -> None:
 
 class LoudError(Exception):
     @property  # type: ignore[override]
-    def args(self) -> tuple[Any, ...]:
+    def args(self) -> tuple[Any, ...]:  # type: ignore[override]
         calls.append("args")
         return ("from the property",)
 
