@@ -129,8 +129,9 @@ def _run_and_grep(tmp_path: Path, script: str, env_extra: dict[str, str], needle
     """Run ``script`` under provbridge, export the trial in every format; the (where, secret) found."""
     (tmp_path / "script.py").write_text(script)
     store = tmp_path / ".provbridge"
-    env = {**os.environ, "PROVBRIDGE_DIR": str(store), **env_extra}
-    env.pop("PROVBRIDGE_REDACT", None)
+    env = {**{k: v for k, v in os.environ.items() if k != "PROVBRIDGE_REDACT"}, "PROVBRIDGE_DIR": str(store),
+           **env_extra}
+    env.setdefault("PROVBRIDGE_REDACT", "1")
     run = subprocess.run([sys.executable, "-m", "provbridge", "run", "-q", "script.py"], cwd=tmp_path,
                          capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
@@ -156,6 +157,12 @@ def test_store_and_exports_hold_no_credential_shaped_secret(tmp_path: Path) -> N
     parts = [OPENAI, URL_PASSWORD, BEARER, AWS, SLACK, JWT, GITHUB_PAT]
     env = {f"PB_PART{i}": part for i, part in enumerate(parts)}  # not in the script's source, nor argv
     assert _run_and_grep(tmp_path, SCRIPT, {**env, "GITHUB_TOKEN": ENV_TOKEN}, [*parts, ENV_TOKEN]) == []
+
+
+def test_opt_out_stores_the_values(tmp_path: Path) -> None:
+    env = {"PB_PART" + str(i): part for i, part in enumerate([OPENAI, "p", "b", "a", "s", "j", "g"])}
+    found = _run_and_grep(tmp_path, SCRIPT, {**env, "GITHUB_TOKEN": ENV_TOKEN, "PROVBRIDGE_REDACT": "0"}, [OPENAI])
+    assert "provbridge.db: " + OPENAI in found
 
 
 @pytest.mark.xfail(
