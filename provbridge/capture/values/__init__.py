@@ -23,6 +23,8 @@ Rules this package keeps, because it runs inside the user's program:
 
 from __future__ import annotations
 
+import hashlib
+
 from provbridge.capture.values import cache, dispatch, introspect, limits, secrets, text
 from provbridge.capture.values.limits import (
     CONTAINER_HASH_BYTES,
@@ -51,8 +53,7 @@ __all__ = [
 
 _INT64_MIN = limits.INT64_MIN
 _INT64_MAX = limits.INT64_MAX
-_REDACTED_SUMMARY = '{"kind":"redacted","sha256":"' + __import__("hashlib").sha256(
-    secrets.REDACTED.encode()).hexdigest() + '"}'
+_REDACTED_SUMMARY = '{"kind":"redacted","sha256":"' + hashlib.sha256(secrets.REDACTED.encode()).hexdigest() + '"}'
 
 
 def summarize(value: object, name: str | None = None) -> Summary:
