@@ -23,6 +23,20 @@ __all__ = ["FORMATS", "Format", "export", "export_bytes", "find_format", "format
 
 
 
+def _umask() -> int:
+    """The process umask, read without changing it (Linux), else by setting and restoring it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def export(trials: Trial | Iterable[Trial], target: Target | None = None, fmt: str | None = None, *,
            base: str | None = None) -> Format:
     """Write one trial or several (one bundle / named graph each) to ``target``: a path, ``-`` or None
@@ -39,6 +53,7 @@ def export(trials: Trial | Iterable[Trial], target: Target | None = None, fmt: s
     final = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{final.name}.", dir=final.parent or Path("."))
     os.close(handle)
+    os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; an export follows the umask like any file
     try:
         with open_output(temporary) as out:
             write(translation, out)

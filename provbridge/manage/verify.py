@@ -7,6 +7,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from provbridge.errors import StoreError
 from provbridge.manage.artifacts import _rows, object_path
 from provbridge.manage.common import ManageError, StoreLike, TrialRef, get_trial, using_store
 from provbridge.manage.diff import file_states
@@ -17,7 +18,8 @@ CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class FileCheck:
-    """One file of a trial: ``status`` is ok, changed or vanished; ``access`` read, write, read+write or
+    """One file of a trial: ``status`` is ok, changed, vanished or invalid (an artifact whose stored hash is
+    not a sha256); ``access`` read, write, read+write or
     artifact."""
 
     trial: int
@@ -79,7 +81,11 @@ def check_trial(trial: Trial, store_dir: Path, *, artifacts: bool = True,
         checks.append(FileCheck(trial.id, path, access, status, expected, actual))
     if artifacts and paths is None:
         for name, _vid, sha256, _type, _size, _created in _rows(trial):
-            obj = object_path(store_dir, sha256)
+            try:
+                obj = object_path(store_dir, sha256)
+            except StoreError:  # a crafted hash in the data file: never follow it outside objects/
+                checks.append(FileCheck(trial.id, f"artifact {name}", "artifact", "invalid", sha256, None))
+                continue
             actual = sha256_file(obj)
             status = "vanished" if actual is None else ("ok" if actual == sha256 else "changed")
             checks.append(FileCheck(trial.id, f"artifact {name} ({obj})", "artifact", status, sha256, actual))

@@ -80,8 +80,14 @@ class QueryIndex:
     def open(self) -> Iterator[ox.Store]:
         """The on-disk store, held under a file lock (shared by threads of this process, exclusive between
         processes) and closed again on exit so that other processes can use it. Raises IndexBusy when
-        another process keeps it longer than ``lock_timeout``."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        another process keeps it longer than ``lock_timeout``, or when the store is read-only (queries then
+        run in memory)."""
+        if getattr(self.store, "readonly", False):
+            raise IndexBusy("the store is read-only")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexBusy(str(exc)) from None
         key = self.directory.resolve()
         with _GUARD:
             thread_lock = _THREAD_LOCKS.setdefault(key, threading.RLock())
@@ -129,7 +135,11 @@ class QueryIndex:
         if fcntl is None:  # pragma: no cover
             yield
             return
-        with open(self.lock_path, "a+b") as handle:
+        try:
+            handle = open(self.lock_path, "a+b")
+        except OSError as exc:
+            raise IndexBusy(str(exc)) from None
+        with handle:
             deadline = time.monotonic() + self.lock_timeout
             while True:
                 try:

@@ -287,19 +287,20 @@ class Trial:
 
         return to_rdf(self, base=base)
 
-    def deps(self, target: str | int, *, granularity: int = 1, all_versions: bool = False, raw: bool = False) -> Any:
+    def deps(self, target: str | int, *, granularity: int | None = None, all_versions: bool = False,
+             raw: bool = False) -> Any:
         """Backward dependencies of a variable, NAME@N or version N, via SPARQL; see provbridge.query.deps."""
         from provbridge.query import deps
 
         return deps(target, trial=self, granularity=granularity, all_versions=all_versions, raw=raw)
 
-    def impact(self, target: str, *, granularity: int = 1, raw: bool = False) -> Any:
+    def impact(self, target: str, *, granularity: int | None = None, raw: bool = False) -> Any:
         """Forward impact of a variable or file, via SPARQL; see provbridge.query.impact."""
         from provbridge.query import impact
 
         return impact(target, trial=self, granularity=granularity, raw=raw)
 
-    def graph(self, var: str | None = None, granularity: int = 0, diff: Any = None, **options: Any) -> Any:
+    def graph(self, var: str | None = None, granularity: int | None = None, diff: Any = None, **options: Any) -> Any:
         """A Graphviz diagram (pydot.Dot with _repr_svg_) of the trial, a variable's dependencies or a diff."""
         from provbridge.render import graph
 
@@ -321,19 +322,21 @@ class Trial:
         except VariableNotFoundError:
             return [self.latest(target, scope=None).id]
 
-    def backward(self, target: str | int, *, granularity: int = 1, all_versions: bool = False) -> list[Version]:
+    def backward(self, target: str | int, *, granularity: int | None = None,
+                 all_versions: bool = False) -> list[Version]:
         """Every version the target contributed from (transitively), excluding the target itself.
         ``target`` is a variable name (latest top-level version), ``name@id`` or a version id;
-        granularity 0 keeps top-level variables and files only."""
+        granularity 0 keeps top-level variables and files only (default: the trial's own)."""
         return self._closure(self._resolve_versions(target, all_versions), "source", "id", granularity)
 
-    def forward(self, target: str | int, *, granularity: int = 1, all_versions: bool = True) -> list[Version]:
+    def forward(self, target: str | int, *, granularity: int | None = None,
+                all_versions: bool = True) -> list[Version]:
         """Every version derived (transitively) from the target: a variable name, file path or version id."""
         if isinstance(target, str) and not self.versions(target):
             raise VariableNotFoundError(f"no variable or file {target!r} in trial {self.id}")
         return self._closure(self._resolve_versions(target, all_versions), "id", "source", granularity)
 
-    def _closure(self, start: list[int], step: str, key: str, granularity: int) -> list[Version]:
+    def _closure(self, start: list[int], step: str, key: str, granularity: int | None) -> list[Version]:
         placeholders = ",".join("?" * len(start))
         rows = self.conn.execute(
             f"WITH RECURSIVE c(v) AS (SELECT id FROM versions WHERE trial_id = ? AND id IN ({placeholders}) "
@@ -343,7 +346,7 @@ class Trial:
             (self.id, *start, self.id, self.id, *start),
         ).fetchall()
         result = [Version(*row) for row in rows]
-        if granularity == 0:
+        if (self.granularity if granularity is None else granularity) == 0:
             result = [v for v in result if v.scope in MODULE_SCOPES]
         return result
 

@@ -342,7 +342,8 @@ class TrialTranslation:
                 self._file_reads.add((exec_id, read_version))
                 yield Relation("used", f"{p}e{exec_id}", f"{p}v{read_version}", id=f"{p}use-f{access}",
                                time=posix_time(at), attrs=(("pb:mode", clean_text(mode)),))
-            if write_version is None or not before or before == after:
+            # a truncating write (w, x) does not revise the content it replaced
+            if write_version is None or not before or before == after or mode[:1] in ("w", "x"):
                 continue
             if previous is None:
                 previous_id = f"{p}f{access}-before"

@@ -29,7 +29,7 @@ def f(a):
     return a * 2
 y = f(x)
 for i in range(1000): total += i
-open(OUT, "w").write(str(total))
+open(OUT, "a").write(str(total))
 x += 1
 """
 
@@ -51,7 +51,7 @@ def script_trial(store_dir: Path) -> str:
         (9, 4, 9, 16, "Return", "f", "return a * 2"),
         (10, 0, 10, 8, "Assign", "<module>", "y = f(x)"),
         (11, 0, 11, 32, "For", "<module>", "for i in range(1000): total += i"),
-        (12, 0, 12, 32, "Expr", "<module>", 'open(OUT, "w").write(str(total))'),
+        (12, 0, 12, 32, "Expr", "<module>", 'open(OUT, "a").write(str(total))'),
         (13, 0, 13, 6, "AugAssign", "<module>", "x += 1"),
     ])
     w.set_trial(main_code_id=code, note="first \"real\" run")
@@ -103,7 +103,7 @@ def script_trial(store_dir: Path) -> str:
     ])
     w.add_many("file_accesses", [
         (1, 8, DATA, "r", sha("data"), 8, None, None, 7, None, T0 + 0.5),
-        (2, 14, OUT, "w", sha("old"), 3, sha("499500"), 6, None, 14, T0 + 4),
+        (2, 14, OUT, "a", sha("old"), 3, sha("499500"), 6, None, 14, T0 + 4),
     ])
     w.add_many("tags", [
         ("trial", "", "stage", "final"),

@@ -69,3 +69,15 @@ def test_to_prov_and_base(script: Trial) -> None:
     data = export_bytes(script, "nt", base="https://example.org/{uuid}/")
     assert f"<https://example.org/{script.uuid}/v2>".encode() in data
     assert b"w3id.org/provbridge/trial" not in data
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_exported_file_follows_the_umask(script: Trial, tmp_path: Path, umask: int) -> None:
+    import os
+
+    previous = os.umask(umask)
+    try:
+        export(script, tmp_path / "t.json")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "t.json").stat().st_mode & 0o777 == 0o666 & ~umask

@@ -83,3 +83,18 @@ def test_verify_every_trial(project: Project) -> None:
     rows = [line.split() for line in proc.stdout.splitlines()[2:-1]]
     assert proc.returncode == 1 and rows == [["1", "changed", "read", "data.txt"], ["1", "changed", "write", "out.txt"]]
     assert project.run("verify", "2").returncode == 0
+
+
+def test_verify_reports_a_crafted_artifact_hash_as_invalid(project: Project) -> None:
+    """A sha256 in the artifacts table that is not one (a path) is reported, never followed or hashed."""
+    project.write("data.txt", "1 2 3\n")
+    trial = project.capture(SCRIPT)
+    with project.store() as store:
+        store.conn.execute("UPDATE artifacts SET sha256 = '../../../etc/passwd' WHERE trial_id = ?", (trial.id,))
+        store.conn.commit()
+    proc = project.run("verify", "--json", check=False)
+    assert proc.returncode == 1, proc.stderr
+    output = json.loads(proc.stdout)
+    assert output["ok"] is False
+    rows = [r for r in output["files"] if r["access"] == "artifact"]
+    assert [(r["path"], r["status"], r["actual"]) for r in rows] == [("artifact model", "invalid", None)]

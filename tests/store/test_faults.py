@@ -237,8 +237,6 @@ def test_read_only_store_can_be_read(project: Project, args: list[str], wal: str
             keeper.close()
 
 
-@pytest.mark.xfail(reason="needs the query index to fall back to memory on a read-only store "
-                          "(provbridge/query/index.py, reported to the coordinator)", strict=False)
 def test_read_only_store_can_be_queried(project: Project) -> None:
     project.capture(SCRIPT)
     (project.root / "sub").mkdir()

@@ -13,6 +13,7 @@ import pytest
 
 from provbridge.store.store import Store
 from provbridge.translate import Element, Iri, QName, Relation, escape, file_iri, translate, trial_namespace
+from tests.conftest import Project
 
 
 def kinds(records: list) -> Counter:
@@ -140,3 +141,21 @@ def test_records_are_streamed(tstore: Store) -> None:
     assert [r.id for r in translation.document_records()] == [p.bundle_id for p in translation.parts]
     again = translate([tstore.trial(1), tstore.trial(1)])
     assert len(again.parts) == 1
+
+
+def test_overwrite_does_not_revise_the_replaced_content(project: Project) -> None:
+    """`open(p, "w")` replaces a file: its new version is no revision of (derived from) the old content;
+    `open(p, "a")` keeps what was there, so that one is."""
+    (project.root / "out.txt").write_text("old\n")
+    (project.root / "log.txt").write_text("first\n")
+    trial = project.capture('with open("out.txt", "w") as f:\n    f.write("new\\n")\n'
+                            'with open("log.txt", "a") as g:\n    g.write("second\\n")\n')
+    part = translate(trial).parts[0]
+    records = list(part.records())
+    locations = {r.id: dict(r.attrs).get("pb:path") for r in records if isinstance(r, Element)}
+    revised = {(locations[r.subject], locations[r.object]) for r in records
+               if isinstance(r, Relation) and r.kind in ("wasRevisionOf", "wasDerivedFrom")
+               and locations.get(r.subject) and locations.get(r.object)}
+    log, out = str(project.root / "log.txt"), str(project.root / "out.txt")
+    assert revised == {(log, log)}
+    assert out not in {path for pair in revised for path in pair}
