@@ -470,8 +470,8 @@ class Instrumenter:
             )
             # `__pb_s__.leave()`, not a builtin hook: a generator closed at interpreter shutdown runs this
             # after Python has restored its original builtins
-            leave = ast.Call(func=ast.Attribute(value=_name(SCOPE), attr="leave", ctx=ast.Load()), args=[],
-                             keywords=[])
+            leave = ast.Call(func=ast.Attribute(value=_name(SCOPE), attr="leave", ctx=ast.Load()),
+                             args=[_name(SCOPE)], keywords=[])
             guarded = ast.Try(body=inner, handlers=[], orelse=[], finalbody=[ast.Expr(value=leave)])
             for new in (enter, guarded):
                 ast.copy_location(new, first)

@@ -61,6 +61,7 @@ class Scope:
         "glob",
         "index",
         "label",
+        "leave",
         "linked",
         "marks",
         "name",
@@ -71,7 +72,6 @@ class Scope:
         "params",
         "parent",
         "pending",
-        "rec",
         "ret",
         "started",
         "vars",
@@ -100,19 +100,12 @@ class Scope:
         self.ended: float | None = None
         self.code_id: int | None = None
         self.label = name
-        self.rec: Recorder | None = None  # calls: the recorder whose exit hook ``leave`` calls
         # the hooks the statements of an instrumented function call through its scope (no-ops by default)
         self.after: Callable[..., Any] = _noop
         self.ret: Callable[..., Any] = _passthrough
         self.walrus: Callable[..., Any] = _passthrough
+        self.leave: Callable[..., Any] = _noop  # the exit hook, called as ``__pb_s__.leave(__pb_s__)``
         self.marks: dict[str, tuple[int, int, Any]] = {}  # module scopes: name -> (vid, id(value), scalar)
-
-    def leave(self) -> None:
-        """End of an instrumented call (its ``finally``). Reached through the scope, not a builtin: a
-        generator may be closed at interpreter shutdown, after Python restored its original builtins."""
-        rec = self.rec
-        if rec is not None and rec.live:
-            rec.exit(self)
 
 
 class Recorder:
@@ -364,15 +357,17 @@ class Recorder:
     def exit(self, s: Scope) -> None:
         """A call of an instrumented user function ends (normally or by an exception), in whichever
         thread (a generator may be closed by another thread than the one that started it)."""
-        if s.param_deps is not None or s is self.dummy:
+        if not self.live:
+            return
+        try:
+            stack = self.tls.stack
+        except AttributeError:
             stack = self._stack()
-            if stack and stack[-1] is s:
-                stack.pop()
+        if stack and stack[-1] is s:
+            stack.pop()
+        if s.param_deps is not None or s is self.dummy:
             return  # merged activations are finalized with the trial
         try:
-            stack = self._stack()
-            if stack and stack[-1] is s:
-                stack.pop()
             s.ended = time.time()
             self._finish_scope(s, status="ok")
         except Exception as exc:  # pragma: no cover - defensive
@@ -666,8 +661,7 @@ class Recorder:
     def _new_call(self, parent: Scope, glob: Scope, i: int, info: StmtInfo, args: tuple[Any, ...]) -> Scope:
         act = next(self.ids)
         scope = Scope(act, info.qualname, glob, parent, i)
-        scope.rec = self
-        scope.after, scope.ret, scope.walrus = self.after, self.ret, self.walrus
+        scope.after, scope.ret, scope.walrus, scope.leave = self.after, self.ret, self.walrus, self.exit
         scope.started = time.time()
         scope.nopush = info.nopush
         tid = self.tid
