@@ -115,6 +115,7 @@ class Capture:
         return code
 
     def start(self, ns: dict[str, Any], path0: str) -> None:
+        from provbridge.capture import arguments
         from provbridge.capture.files import FileHooks
         from provbridge.capture.importer import UserModuleFinder
         from provbridge.capture.process import ProcessGuard
@@ -131,6 +132,7 @@ class Capture:
         if self.finder:
             self.finder.install()
         self.guard.install()
+        arguments.install()
         rec.push(rec.root)
 
     def stop_hooks(self) -> None:
@@ -148,6 +150,9 @@ class Capture:
             self.finder.uninstall()
         if self.guard is not None:
             self.guard.uninstall()
+        from provbridge.capture import arguments
+
+        arguments.uninstall()
 
     def forget(self) -> None:
         """In a forked child: record nothing, and never touch the parent's trial or store connection."""

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -40,28 +38,6 @@ def main():
 if __name__ == "__main__":
     main()
 """
-# `provbridge run` with the hook of provbridge.capture.arguments installed and removed by the runner's
-# Capture.start / stop_hooks, as the two lines proposed for capture/runner.py do
-WITH_HOOK = """
-import sys
-from provbridge.capture import arguments, runner
-from provbridge.cli.main import main
-
-start, stop = runner.Capture.start, runner.Capture.stop_hooks
-
-def started(self, *args, **kwargs):
-    start(self, *args, **kwargs)
-    arguments.install()
-
-def stopped(self):
-    stop(self)
-    arguments.uninstall()
-
-runner.Capture.start, runner.Capture.stop_hooks = started, stopped
-sys.exit(main(sys.argv[1:]))
-"""
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project = Project(tmp_path_factory.mktemp("params"))
@@ -125,19 +101,13 @@ def test_argv_alone_and_argv_without_arguments(project: Project) -> None:
 
 def test_a_namespace_local_to_main_through_the_parse_hook(project: Project) -> None:
     project.write("local.py", LOCAL)
-    hook = project.write("with_hook.py", WITH_HOOK)
     for extra in (["--lr", "0.5"], ["--lr", "0.25", "--layers", "4", "2", "fit", "--seed", "7"]):
-        done = subprocess.run([sys.executable, str(hook), "run", "-q", "local.py", *extra], cwd=project.root,
-                              env=project.env(), capture_output=True, text=True, timeout=240)
-        assert done.returncode == 0, done.stderr
+        project.run("run", "-q", "local.py", *extra)
     listing = json.loads(project.run("trials", "--json").stdout)
     assert [t["params"] for t in listing] == [
         {"argv": ["local.py", "--lr", "0.5"], "command": None, "layers": [8, 8], "lr": 0.5},
         {"argv": ["local.py", "--lr", "0.25", "--layers", "4", "2", "fit", "--seed", "7"], "command": "fit",
          "layers": [4, 2], "lr": 0.25, "seed": 7}]
-    # without the hook (today's runner) only argv is known for a namespace local to a function
-    project.run("run", "-q", "local.py", "--lr", "0.5")
-    assert json.loads(project.run("trials", "--json").stdout)[2]["params"] == {"argv": ["local.py", "--lr", "0.5"]}
 
 
 def test_hook_install_and_literals() -> None:
