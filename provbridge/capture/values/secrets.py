@@ -23,7 +23,7 @@ _KEY_QUALIFIERS = frozenset(
         "auth", "app", "client", "service", "account", "openai", "stripe", "github", "slack", "hf",
     }
 )
-_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+_WORD_SPLIT = r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])"  # compiled (and cached by re) on first use
 _name_cache: dict[str, bool] = {}
 
 
@@ -37,7 +37,7 @@ def secret_name(name: object) -> bool:
     hit = _name_cache.get(name)
     if hit is not None:
         return hit
-    words = [w.lower() for w in _WORD_SPLIT.split(name) if w]
+    words = [w.lower() for w in re.split(_WORD_SPLIT, name) if w]
     verdict = any(w in _SECRET_WORDS for w in words)
     if not verdict and len(words) >= 2 and words[-1] in ("key", "keys"):
         verdict = name.isupper() or words[-2] in _KEY_QUALIFIERS
@@ -55,25 +55,37 @@ def _keep(group: str) -> Callable[[re.Match[str]], str]:
 
 _ANY: Callable[[re.Match[str]], str] = lambda m: REDACTED  # noqa: E731
 
-# (markers: a quick substring test, at least one must occur; pattern; replacement)
-_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (("://",), re.compile(r"(?P<keep>[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:)[^\s/@]+(?=@)"), _keep("keep")),
-    (("=",), re.compile(
+# (markers: a quick substring test, at least one must occur; re.compile arguments; replacement). Patterns are
+# compiled when first needed, off the start-up path.
+_RULES: tuple[tuple[tuple[str, ...], str | tuple[str, int], Callable[[re.Match[str]], str]], ...] = (
+    (("://",), (r"(?P<keep>[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:)[^\s/@]+(?=@)"), _keep("keep")),
+    (("=",), (
         r"(?P<keep>[?&;](?:access_token|refresh_token|id_token|token|api_key|apikey|key|password|passwd|pwd"
         r"|secret|client_secret|sig|signature|auth)=)[^&\s#\"']+", re.IGNORECASE), _keep("keep")),
-    (("sk-", "sk_", "rk_"), re.compile(r"\b(?:sk|rk)[-_](?:[a-z]{2,8}[-_])?[A-Za-z0-9_-]{16,}"), _ANY),
+    (("sk-", "sk_", "rk_"), (r"\b(?:sk|rk)[-_](?:[a-z]{2,8}[-_])?[A-Za-z0-9_-]{16,}"), _ANY),
     (("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-     re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), _ANY),
-    (("AKIA", "ASIA"), re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), _ANY),
-    (("xox",), re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), _ANY),
-    (("eyJ",), re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), _ANY),
-    (("AIza",), re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), _ANY),
-    (("hf_",), re.compile(r"\bhf_[A-Za-z0-9]{30,}"), _ANY),
-    (("glpat-",), re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}"), _ANY),
-    (("earer", "EARER"), re.compile(r"(?P<keep>\b[Bb](?:earer|EARER)\s+)[A-Za-z0-9._~+/=-]{8,}"), _keep("keep")),
-    (("PRIVATE KEY",), re.compile(r"-----BEGIN[A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|\Z)"),
+     (r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), _ANY),
+    (("AKIA", "ASIA"), (r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), _ANY),
+    (("xox",), (r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), _ANY),
+    (("eyJ",), (r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), _ANY),
+    (("AIza",), (r"\bAIza[0-9A-Za-z_-]{35}"), _ANY),
+    (("hf_",), (r"\bhf_[A-Za-z0-9]{30,}"), _ANY),
+    (("glpat-",), (r"\bglpat-[A-Za-z0-9_-]{20,}"), _ANY),
+    (("earer", "EARER"), (r"(?P<keep>\b[Bb](?:earer|EARER)\s+)[A-Za-z0-9._~+/=-]{8,}"), _keep("keep")),
+    (("PRIVATE KEY",), (r"-----BEGIN[A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|\Z)"),
      _ANY),
 )
+
+
+_compiled: dict[int, re.Pattern[str]] = {}
+
+
+def _pattern(index: int) -> re.Pattern[str]:
+    pattern = _compiled.get(index)
+    if pattern is None:
+        spec = _RULES[index][1]
+        pattern = _compiled[index] = re.compile(spec) if isinstance(spec, str) else re.compile(*spec)
+    return pattern
 
 
 def scrub(text: str) -> str:
@@ -82,10 +94,10 @@ def scrub(text: str) -> str:
     secret query parameters, private key blocks); the same object when nothing matched or redaction is off."""
     if not ENABLED:
         return text
-    for markers, pattern, repl in _RULES:
+    for index, (markers, _, repl) in enumerate(_RULES):
         for marker in markers:
             if marker in text:
-                text = pattern.sub(repl, text)
+                text = _pattern(index).sub(repl, text)
                 break
     return text
 
