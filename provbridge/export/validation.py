@@ -30,12 +30,9 @@ def prov_xsd() -> Path:
 
 
 def _need(module: str) -> Any:
-    try:
-        return __import__(module)
-    except ImportError:
-        raise ProvbridgeError(
-            f"validation needs {module}: pip install 'provbridge[validate]'"
-        ) from None
+    from provbridge.extras import require
+
+    return require(module, "validation")
 
 
 def sniff(data: bytes) -> Format:

@@ -190,6 +190,10 @@ def _trials_of(env: dict[str, str], pid: int | None, started: float) -> list[int
 
 def run_notebook_cli(ns: argparse.Namespace, store_dir: Path | None) -> int:
     """Entry point of ``provbridge run NOTEBOOK.ipynb ...`` (dispatched from provbridge.cli.run)."""
+    from provbridge.extras import require
+
+    for module in ("nbformat", "nbclient", "ipykernel"):
+        require(module, "running a notebook")
     run = parse_args(ns.target, list(ns.args))
     if not run.notebook.is_file():
         raise ScriptError(f"can't open notebook {str(run.notebook.resolve())!r}: no such file")
