@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from provbridge.capture.values.secrets import REDACTED, redact_argv, redact_name, scrub
+
 Row = tuple[str, str, str]
 
 PARAM_KIND = "param"
@@ -110,7 +112,8 @@ def argument_rows() -> list[Row]:
     rows: list[Row] = []
     main = sys.modules.get("__main__")
     if _program_argv(main):
-        rows.append((ARGV_KIND, "argv", json.dumps([str(a) for a in sys.argv], ensure_ascii=False)))
+        argv = redact_argv([str(a) for a in sys.argv])
+        rows.append((ARGV_KIND, "argv", json.dumps(argv, ensure_ascii=False)))
     params: dict[str, str] = {}
     argparse = sys.modules.get("argparse")
     if argparse is not None and main is not None:
@@ -118,7 +121,8 @@ def argument_rows() -> list[Row]:
             if isinstance(value, argparse.Namespace):
                 params.update(namespace_params(value))
     params.update(_parsed)
-    rows += [(PARAM_KIND, name, text) for name, text in sorted(params.items())]
+    rows += [(PARAM_KIND, name, repr(REDACTED) if redact_name(name) else scrub(text))
+             for name, text in sorted(params.items())]
     return rows
 
 

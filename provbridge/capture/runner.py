@@ -91,12 +91,13 @@ class Capture:
     @classmethod
     def open(cls, options: RunOptions, target: Target, store_dir: Path) -> Capture | None:
         """A capture for the run, or None (after one warning line) when the store cannot be written."""
+        from provbridge.capture.values.secrets import redact_argv
         from provbridge.store.writer import TrialWriter
 
         try:
             writer = TrialWriter(
                 store_dir, kind="script" if target.kind == "script" else "module",
-                command=options.command or [options.target, *options.args],
+                command=redact_argv(options.command or [options.target, *options.args]),
                 main=target.name if target.kind == "module" else os.path.abspath(target.name),
                 granularity=options.granularity, name=options.name,
             )

@@ -125,14 +125,15 @@ print(len(api_key), len(password))
 FORMATS = ("json", "jsonld", "ttl", "trig", "nq", "nt", "xml", "provn")
 
 
-def _run_and_grep(tmp_path: Path, script: str, env_extra: dict[str, str], needles: list[str]) -> list[str]:
+def _run_and_grep(tmp_path: Path, script: str, env_extra: dict[str, str], needles: list[str],
+                  args: tuple[str, ...] = ()) -> list[str]:
     """Run ``script`` under provbridge, export the trial in every format; the (where, secret) found."""
     (tmp_path / "script.py").write_text(script)
     store = tmp_path / ".provbridge"
     env = {**{k: v for k, v in os.environ.items() if k != "PROVBRIDGE_REDACT"}, "PROVBRIDGE_DIR": str(store),
            **env_extra}
     env.setdefault("PROVBRIDGE_REDACT", "1")
-    run = subprocess.run([sys.executable, "-m", "provbridge", "run", "-q", "script.py"], cwd=tmp_path,
+    run = subprocess.run([sys.executable, "-m", "provbridge", "run", "-q", "script.py", *args], cwd=tmp_path,
                          capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
     found = []
@@ -172,3 +173,34 @@ def test_opt_out_stores_the_values(tmp_path: Path) -> None:
 )
 def test_store_and_exports_hold_no_secret_named_value(tmp_path: Path) -> None:
     assert _run_and_grep(tmp_path, NAMED_SCRIPT, {"SOME_VALUE": NAMED}, [NAMED]) == []
+
+
+ARGV_SCRIPT = """
+import argparse
+parser = argparse.ArgumentParser()
+parser.add_argument("--token")
+parser.add_argument("--api-key")
+parser.add_argument("--db-url")
+parser.add_argument("--lr", type=float)
+parser.add_argument("extra", nargs="*")
+options = parser.parse_args()
+print(len(options.token), options.lr)
+"""
+
+
+def test_command_line_secrets_are_redacted(tmp_path: Path) -> None:
+    """Secrets given on the command line (an option named like a secret, a credential shape, a URL password)
+    stay out of the trial's command, its argv and its parameters; the rest of the command line is kept."""
+    token, key, password = "tok3n-value-9f8e7d6c", "k3y-value-0a1b2c3d", "pa55w0rd-value"
+    args = ("--token", token, f"--api-key={key}", "--db-url", f"postgres://bob:{password}@db/x", "--lr", "0.5",
+            OPENAI)
+    assert _run_and_grep(tmp_path, ARGV_SCRIPT, {}, [token, key, password, OPENAI], args) == []
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROVBRIDGE")}
+    env["PROVBRIDGE_DIR"] = str(tmp_path / ".provbridge")
+    listing = subprocess.run([sys.executable, "-m", "provbridge", "trials", "--json"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, check=True)
+    params = json.loads(listing.stdout)[0]["params"]
+    assert params["argv"] == ["script.py", "--token", REDACTED, f"--api-key={REDACTED}", "--db-url",
+                              f"postgres://bob:{REDACTED}@db/x", "--lr", "0.5", REDACTED]
+    assert (params["token"], params["api_key"], params["lr"]) == (REDACTED, REDACTED, 0.5)
+    assert params["db_url"] == f"postgres://bob:{REDACTED}@db/x"

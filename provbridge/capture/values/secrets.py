@@ -114,3 +114,32 @@ def scrub_bytes(data: bytes) -> bytes:
 def redact_name(name: object) -> bool:
     """True when redaction is on and ``name`` looks secret."""
     return ENABLED and name is not None and secret_name(name)
+
+
+def redact_argv(argv: list[str]) -> list[str]:
+    """A command line with credentials redacted: credential shapes anywhere, the value of a secret-named
+    option (``--token XYZ``, ``--api-key=XYZ``, ``-password XYZ``) and of a secret-named ``NAME=VALUE``."""
+    if not ENABLED:
+        return list(argv)
+    out: list[str] = []
+    hide_next = False
+    for arg in argv:
+        text = str(arg)
+        if hide_next and not text.startswith("-"):
+            out.append(REDACTED)
+            hide_next = False
+            continue
+        hide_next = False
+        name, eq, _value = text.partition("=")
+        if text.startswith("-") and secret_name(name.lstrip("-")):
+            if eq:
+                out.append(name + "=" + REDACTED)
+            else:
+                out.append(text)
+                hide_next = True
+            continue
+        if eq and not text.startswith("-") and secret_name(name):
+            out.append(name + "=" + REDACTED)
+            continue
+        out.append(scrub(text))
+    return out
