@@ -117,11 +117,17 @@ def _python_rows() -> list[Row]:
 def _os_rows() -> list[Row]:
     import platform
 
+    # platform.platform() would also resolve the processor name, which runs `uname -p` in a subprocess
+    system, release, machine = platform.system(), platform.release(), platform.machine()
+    libc, libc_version = platform.libc_ver()
+    described = "-".join(part for part in (system, release, machine) if part)
+    if libc:
+        described += f"-with-{libc}{libc_version}"
     return [
-        ("os", "system", platform.system()),
-        ("os", "release", platform.release()),
-        ("os", "machine", platform.machine()),
-        ("os", "platform", platform.platform()),
+        ("os", "system", system),
+        ("os", "release", release),
+        ("os", "machine", machine),
+        ("os", "platform", described),
     ]
 
 
@@ -224,24 +230,31 @@ def _git(cwd: str, *args: str) -> str | None:
 
 
 def _git_rows(script_path: str | None) -> list[Row]:
+    """Commit, branch, dirty flag and remote of the work tree the script is in, from two git commands
+    (``status --porcelain=v2 --branch`` says the first three at once; it fails outside a work tree)."""
     if script_path:
         start = os.path.dirname(os.path.abspath(script_path))
     else:
         start = os.getcwd()
     if not os.path.isdir(start):
         return []
-    if _git(start, "rev-parse", "--is-inside-work-tree") != "true":
+    status = _git(start, "status", "--porcelain=v2", "--branch", "--untracked-files=no")
+    if status is None:
         return []
     rows: list[Row] = []
-    commit = _git(start, "rev-parse", "--verify", "-q", "HEAD")
-    if commit:
-        rows.append(("git", "commit", commit))
-    branch = _git(start, "symbolic-ref", "--short", "-q", "HEAD")
-    if branch:
-        rows.append(("git", "branch", branch))
-    status = _git(start, "status", "--porcelain", "--untracked-files=no")
-    if status is not None:
-        rows.append(("git", "dirty", "true" if status else "false"))
+    dirty = False
+    for line in status.splitlines():
+        if line.startswith("# branch.oid "):
+            commit = line[len("# branch.oid "):]
+            if commit != "(initial)":
+                rows.append(("git", "commit", commit))
+        elif line.startswith("# branch.head "):
+            branch = line[len("# branch.head "):]
+            if branch != "(detached)":
+                rows.append(("git", "branch", branch))
+        elif line and not line.startswith("#"):
+            dirty = True
+    rows.append(("git", "dirty", "true" if dirty else "false"))
     remote = _git(start, "config", "--get", "remote.origin.url")
     if remote:
         cleaned = strip_credentials(remote)

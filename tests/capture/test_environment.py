@@ -170,3 +170,31 @@ def test_deleted_cwd_never_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     rows = collect_environment()
     assert as_dict(rows, "cwd") == {}
     assert as_dict(rows, "package")
+
+
+@needs_git
+def test_environment_costs_two_git_commands_and_no_uname(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start-up cost: git state from `status --porcelain=v2 --branch` plus the remote, and the platform
+    string without `uname -p` (platform.platform() runs it), the same text as platform.platform()."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "s.py").write_text("x = 1\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first")
+    (repo / "s.py").write_text("x = 2\n")
+    expected_platform = platform.platform()
+    spawned: list[list[str]] = []
+    original = subprocess.Popen.__init__
+
+    def spy(self: subprocess.Popen[bytes], args: list[str], *rest: object, **kwargs: object) -> None:
+        spawned.append(list(args))
+        original(self, args, *rest, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", spy)
+    monkeypatch.setattr(platform, "_uname_cache", None, raising=False)
+    info = collect_environment(str(repo / "s.py"))
+    assert [cmd[:2] for cmd in spawned] == [["git", "status"], ["git", "config"]]
+    assert as_dict(info, "os")["platform"] == expected_platform
+    git_info = as_dict(info, "git")
+    assert git_info["commit"] == git(repo, "rev-parse", "HEAD") and git_info["dirty"] == "true"
