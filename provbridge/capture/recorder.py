@@ -6,6 +6,8 @@ import ast
 import builtins
 import hashlib
 import itertools
+import linecache
+import os
 import sys
 import threading
 import time
@@ -14,7 +16,7 @@ from types import CodeType, FunctionType, MethodType, ModuleType
 from typing import Any
 
 from provbridge.capture.instrument import AFTER, ENTER, EXIT, RETURN, WALRUS, Instrumenter, StmtInfo
-from provbridge.capture.mutation import LIBRARY_MUTATORS, CallSite, FunctionSummary
+from provbridge.capture.mutation import LIBRARY_MUTATORS, CallSite, FunctionSummary, module_summaries
 from provbridge.capture.values import summarize, summarize_final
 from provbridge.store.writer import TrialWriter
 
@@ -138,6 +140,8 @@ class Recorder:
         self.library_keep: list[Any] = []
         self.library_todo = dict(LIBRARY_MUTATORS)  # not resolved yet (their module is not imported)
         self.library_modules = -1
+        self.no_summary: set[CodeType] = set()  # code objects without a summary (library code...)
+        self.file_summaries: dict[str, dict[tuple[str, int], FunctionSummary]] = {}
         self.live = False
         b = writer.buffers
         self.b_exec, self.b_ver, self.b_der, self.b_use = b["executions"], b["versions"], b["derivations"], b["usages"]
@@ -538,13 +542,33 @@ class Recorder:
         func = _unwrap(callee)
         if not isinstance(func, FunctionType):
             return [], frozenset(), None
-        summary = self.summaries.get(func.__code__)
+        summary = self.summaries.get(func.__code__) or self._summary_from_source(func.__code__)
         if summary is None:
             return [], frozenset(), None
         params, changed_globals = self._function_changes(summary, func.__globals__)
         names = [n for k, arg in enumerate(site.args) if summary.param_at(k + shift) in params for n in arg]
         names.extend(n for kw, arg in site.kwargs if summary.param_for(kw) in params for n in arg)
         return names, changed_globals, func.__globals__
+
+    def _summary_from_source(self, code: CodeType) -> FunctionSummary | None:
+        """The summary of a function from a file of the user's that was not instrumented (their modules at
+        granularity 0): its source is analysed once, the first time one of its functions is called."""
+        if code in self.no_summary:
+            return None
+        self.no_summary.add(code)
+        path = code.co_filename
+        summaries = self.file_summaries.get(path)
+        if summaries is None:
+            summaries = self.file_summaries[path] = {}
+            if _user_source(path):
+                try:
+                    summaries.update(module_summaries(ast.parse("".join(linecache.getlines(path)), path)))
+                except (SyntaxError, ValueError, RecursionError):
+                    pass
+        summary = summaries.get((code.co_name, code.co_firstlineno))
+        if summary is not None:
+            self.summaries[code] = summary
+        return summary
 
     def _function_changes(self, summary: FunctionSummary,
                           namespace: dict[str, Any] | None) -> tuple[frozenset[str], frozenset[str]]:
@@ -927,6 +951,25 @@ def _resolve(lookup: Callable[[str], Any], chain: tuple[str, ...]) -> tuple[Any,
             else:
                 shift = 1
     return obj, shift
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_LIBRARY_DIRS: tuple[str, ...] | None = None
+
+
+def _user_source(path: str) -> bool:
+    """A ``.py`` file of the user's: not the interpreter's, a site-packages' or provbridge's."""
+    global _LIBRARY_DIRS
+    if not path.endswith(".py") or not os.path.isabs(path) or path.startswith(_PACKAGE_DIR):
+        return False
+    if _LIBRARY_DIRS is None:
+        from provbridge.capture.importer import library_dirs
+
+        _LIBRARY_DIRS = library_dirs()
+    parts = path.split(os.sep)
+    if "site-packages" in parts or "dist-packages" in parts:
+        return False
+    return not any(path.startswith(lib) for lib in _LIBRARY_DIRS) and os.path.isfile(path)
 
 
 def _lookup_library(qualname: str) -> Any:

@@ -297,3 +297,31 @@ def test_method_deleting_its_own_receiver(project: Project, granularity: int) ->
     captured = project.run("run", "-q", "--granularity", str(granularity), "script.py", check=False)
     assert (captured.returncode, captured.stdout, captured.stderr) == (0, "alive False\n", "")
     assert (plain.returncode, plain.stdout, plain.stderr) == (0, "alive False\n", "")
+
+
+@LEVELS
+def test_function_of_a_user_module_changes_its_argument(project: Project, granularity: int) -> None:
+    project.write("helpers.py", """
+        LIMIT = 10
+        def clip(values):
+            for i, v in enumerate(values):
+                values[i] = min(v, LIMIT)
+        def total(values):
+            return sum(values)
+    """)
+    src = """
+    from helpers import clip, total
+    data = [5, 50]
+    other = [1]
+    clip(data)
+    s = total(other)
+    out = data[1]
+    """
+    trial = capture(project, src, granularity)
+    assert kinds(trial, "data") == ["assign", "mutate"]
+    assert kinds(trial, "other") == ["assign"]
+    assert trial.latest("out").value == 10
+    assert deps(trial, "out") == {"data", "clip"}
+    if granularity:  # the module's own variable, read by the changing statement inside clip
+        full = {(v.name, v.scope) for v in trial.backward("out", granularity=1)}  # type: ignore[attr-defined]
+        assert ("LIMIT", "<module helpers>") in full and ("values", "helpers.clip") in full
