@@ -423,7 +423,7 @@ class Recorder:
                 if value is MISSING:
                     target.vars.pop(name, None)
                     continue
-            if kind == "mutate" and isinstance(value, ModuleType):
+            if kind == "mutate" and _is(value, ModuleType):
                 continue  # calling a module's function does not make the module a carrier of data
             self._bind_one(target, name, kind, value, eid, reads)
             if kind == "def" and self.granularity == 0 and (info.free_globals or info.global_writes):
@@ -454,14 +454,14 @@ class Recorder:
         elsewhere (notebook cells)."""
         if info.summary is not None:
             func = _unwrap(value)
-            if isinstance(func, FunctionType):
+            if _is(func, FunctionType):
                 self.summaries.setdefault(func.__code__, info.summary)
             return
         methods = info.extra.get("methods")
-        if isinstance(value, type) and isinstance(methods, dict):
+        if _is(value, type) and isinstance(methods, dict):
             for attr in _TYPE_DICT.__get__(value).values():
-                func = _unwrap(attr.__func__ if isinstance(attr, (staticmethod, classmethod)) else attr)
-                if isinstance(func, FunctionType):
+                func = _unwrap(attr.__func__ if _is(attr, (staticmethod, classmethod)) else attr)
+                if _is(func, FunctionType):
                     summary = methods.get((func.__code__.co_name, func.__code__.co_firstlineno))
                     if summary is not None:
                         self.summaries.setdefault(func.__code__, summary)
@@ -488,14 +488,14 @@ class Recorder:
                 if name in seen:
                     continue
                 value = self._value(s, info, vals, name)
-                if value is MISSING or isinstance(value, IMMUTABLE) or isinstance(value, ModuleType):
+                if value is MISSING or _is(value, IMMUTABLE) or _is(value, ModuleType):
                     continue
                 seen.add(name)
                 target = s if s.glob is None or name not in info.global_names else s.glob
                 out.append((target, name, "mutate", value))
             for name in changed_globals:
                 value = glob.ns.get(name, MISSING) if glob.ns is not None else MISSING
-                if name in seen or value is MISSING or isinstance(value, (IMMUTABLE, ModuleType)):
+                if name in seen or value is MISSING or _is(value, IMMUTABLE) or _is(value, ModuleType):
                     continue
                 seen.add(name)
                 out.append((glob, name, "mutate", value))
@@ -537,10 +537,10 @@ class Recorder:
         if positions:
             names = [n for p in positions if 0 <= p - shift < len(site.args) for n in site.args[p - shift]]
             return names, frozenset(), None
-        if isinstance(callee, MethodType):
+        if _is(callee, MethodType):
             callee, shift = callee.__func__, shift + 1
         func = _unwrap(callee)
-        if not isinstance(func, FunctionType):
+        if not _is(func, FunctionType):
             return [], frozenset(), None
         summary = self.summaries.get(func.__code__) or self._summary_from_source(func.__code__)
         if summary is None:
@@ -777,7 +777,7 @@ class Recorder:
                     value = vals[k] if k < len(vals) else None
                 else:
                     value = target.ns.get(name) if target.ns is not None else None
-                if isinstance(value, ModuleType):
+                if _is(value, ModuleType):
                     vids.append(None)  # a module is not a variable its functions change
                     continue
             vid = next(self.ids)
@@ -905,10 +905,15 @@ def _idle_enter(*args: Any) -> Scope:
     return _IDLE
 
 
+def _is(value: Any, types: type | tuple[type, ...]) -> bool:
+    """``isinstance`` by the real type only: never reads a ``__class__`` the user's code defines."""
+    return issubclass(type(value), types)
+
+
 def _unwrap(func: Any) -> Any:
     """The function a ``functools.wraps`` decorator wrapped (read from the wrapper's own ``__dict__``)."""
     for _ in range(16):
-        if not isinstance(func, FunctionType):
+        if not _is(func, FunctionType):
             return func
         inner = func.__dict__.get("__wrapped__", MISSING)
         if inner is MISSING:
@@ -934,19 +939,19 @@ def _resolve(lookup: Callable[[str], Any], chain: tuple[str, ...]) -> tuple[Any,
     for attr in chain[1:]:
         if obj is MISSING or shift:
             return MISSING, 0
-        if isinstance(obj, ModuleType):
+        if _is(obj, ModuleType):
             obj = _MODULE_DICT.__get__(obj).get(attr, MISSING)
-        elif isinstance(obj, type):
+        elif _is(obj, type):
             obj = _class_attr(obj, attr)
-            if isinstance(obj, classmethod):
+            if _is(obj, classmethod):
                 obj, shift = obj.__func__, 1
-            elif isinstance(obj, staticmethod):
+            elif _is(obj, staticmethod):
                 obj = obj.__func__
         else:
             obj = _class_attr(type(obj), attr)
-            if isinstance(obj, staticmethod):
+            if _is(obj, staticmethod):
                 obj = obj.__func__
-            elif isinstance(obj, classmethod):
+            elif _is(obj, classmethod):
                 obj, shift = obj.__func__, 1
             else:
                 shift = 1
@@ -981,9 +986,9 @@ def _lookup_library(qualname: str) -> Any:
             continue
         obj: Any = module
         for attr in parts[cut:]:
-            if isinstance(obj, ModuleType):
+            if _is(obj, ModuleType):
                 obj = _MODULE_DICT.__get__(obj).get(attr, MISSING)
-            elif isinstance(obj, type):
+            elif _is(obj, type):
                 obj = _class_attr(obj, attr)
             else:
                 return MISSING

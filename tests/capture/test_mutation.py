@@ -325,3 +325,35 @@ def test_function_of_a_user_module_changes_its_argument(project: Project, granul
     if granularity:  # the module's own variable, read by the changing statement inside clip
         full = {(v.name, v.scope) for v in trial.backward("out", granularity=1)}  # type: ignore[attr-defined]
         assert ("LIMIT", "<module helpers>") in full and ("values", "helpers.clip") in full
+
+
+@LEVELS
+def test_finding_what_changes_runs_no_user_code(project: Project, granularity: int) -> None:
+    src = """
+    class Sneaky:
+        def __getattr__(self, name):
+            print("getattr", name)
+            return lambda *a: None
+        def __hash__(self):
+            print("hash")
+            return 1
+        def __eq__(self, other):
+            print("eq")
+            return False
+        def run(self, data):
+            data.append(1)
+    obj = Sneaky()
+    data = []
+    obj.run(data)
+    obj.missing(data)
+    fn = obj.run
+    fn(data)
+    print(len(data))
+    """
+    project.write("script.py", src)
+    plain = project.python("script.py")
+    captured = project.run("run", "-q", "--granularity", str(granularity), "script.py", check=False)
+    assert (captured.returncode, captured.stdout, captured.stderr) == (plain.returncode, plain.stdout, plain.stderr)
+    assert plain.stdout == "getattr missing\n2\n"
+    trial = project.store().trial("last")
+    assert kinds(trial, "data")[-1] == "mutate"
