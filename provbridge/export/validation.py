@@ -11,7 +11,7 @@ from typing import Any
 
 from provbridge.errors import FormatError, ProvbridgeError
 from provbridge.export.registry import Format, find_format
-from provbridge.imports.xmlguard import PROLOG_LIMIT, dtd_problem, looks_like_xml
+from provbridge.xmlsafe import PROLOG_LIMIT, dtd_problem, looks_like_xml
 from provbridge.schemas import schema_file
 
 RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld"}

@@ -21,7 +21,7 @@ from provbridge.errors import FormatError
 from provbridge.imports.formats import ImportFormat, import_format
 from provbridge.imports.graphs import GraphWriter
 from provbridge.imports.reader import Quads
-from provbridge.imports.xmlguard import check_xml
+from provbridge.xmlsafe import check_xml
 from provbridge.progress import Progress
 from provbridge.store.writer import utcnow
 

@@ -18,7 +18,6 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from provbridge.errors import RemoteError
-from provbridge.remote.config import redact_url
 from provbridge.remote.redact import redact
 
 TIMEOUT = 60.0  # seconds; every request has one (connect and each read or write)
@@ -160,7 +159,7 @@ class Client:
         except (OSError, http.client.HTTPException) as exc:
             self._drop(connection)
             kind = RemoteError if isinstance(exc, ssl.SSLCertVerificationError) else TransientError
-            raise kind(f"remote {self.remote!r}: {method} {redact_url(url)} failed: {_describe(exc)}") from None
+            raise kind(f"remote {self.remote!r}: {method} {redact(url)} failed: {_describe(exc)}") from None
         finally:
             if stream is not None:
                 stream.close()
@@ -191,7 +190,7 @@ class Client:
         detail = redact(" ".join(response.body[:300].decode("utf-8", "replace").split()), secrets)
         kind = TransientError if response.status in TRANSIENT_STATUS else RemoteError
         hint = " (check the credentials in the environment or ~/.netrc)" if response.status in (401, 403) else ""
-        return kind(f"remote {self.remote!r}: {method} {redact_url(url)} answered {response.status} "
+        return kind(f"remote {self.remote!r}: {method} {redact(url)} answered {response.status} "
                     f"{response.reason}{hint}" + (f": {detail}" if detail else ""))
 
 

@@ -16,7 +16,7 @@ from provbridge.errors import FormatError
 from provbridge.imports import import_document
 from provbridge.imports.provjson import ProvJsonQuads
 from provbridge.imports.reader import prov_quads
-from provbridge.imports.xmlguard import dtd_problem
+from provbridge.xmlsafe import dtd_problem
 from provbridge.store.store import Store, open_store
 from tests.conftest import Project
 
