@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import builtins
+import importlib._bootstrap as _bootstrap
+import importlib._bootstrap_external as _bootstrap_external
 import io
 import json
 import os
 import pathlib
+import sys
 import threading
 import time
+import types
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +24,15 @@ if TYPE_CHECKING:
 _ORIGINAL_OPEN = io.open
 _ORIGINAL_OS_OPEN = os.open
 _ORIGINAL_OS_CLOSE = os.close
-_ORIGINAL_IMPORT = builtins.__import__
-_importing = threading.local()  # files opened while a module is being imported are the library's business
+# Files opened while a module is imported are the library's business. An import is seen by importlib's own
+# frames on the opening thread's stack, not by wrapping ``__import__``: a wrapper's frame would show in
+# tracebacks and take the place of the importing line in warnings (``stacklevel=2``), and it would miss
+# ``importlib.import_module``.
+_IMPORT_FILES = frozenset({
+    _bootstrap._find_and_load.__code__.co_filename,  # type: ignore[attr-defined]
+    _bootstrap_external.SourceLoader.get_code.__code__.co_filename,
+    "<frozen zipimport>",
+})
 _EXCLUDED_PREFIXES = ("/dev/", "/proc/", "/sys/")
 # Package metadata and code are the interpreter's business, not the program's data.
 _EXCLUDED_SUFFIXES = (".py", ".pyc", ".pyi", ".pth", ".so", ".pyd")
@@ -121,6 +132,8 @@ class FileHooks:
         hooks = self
 
         def open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+            if not isinstance(file, (str, bytes, int)) and hasattr(type(file), "__fspath__"):
+                file = os.fspath(file)  # once: a path-like object may name another file on a second call
             before = hooks._before(file)
             handle = _ORIGINAL_OPEN(file, mode, *args, **kwargs)
             if before is not None:
@@ -128,6 +141,8 @@ class FileHooks:
             return handle
 
         def os_open(path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
+            if not isinstance(path, (str, bytes)) and hasattr(type(path), "__fspath__"):
+                path = os.fspath(path)
             before = hooks._before(path) if dir_fd is None else None
             fd = _ORIGINAL_OS_OPEN(path, flags, mode, dir_fd=dir_fd)
             if before is not None:
@@ -140,23 +155,13 @@ class FileHooks:
                 entry.fd = -1
             _ORIGINAL_OS_CLOSE(fd)
 
-        def import_(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),
-                    level: int = 0) -> Any:
-            _importing.depth = getattr(_importing, "depth", 0) + 1
-            try:
-                return _ORIGINAL_IMPORT(name, globals, locals, fromlist, level)
-            finally:
-                _importing.depth -= 1
-
         open.__doc__ = _ORIGINAL_OPEN.__doc__
         os_open.__doc__ = _ORIGINAL_OS_OPEN.__doc__
         os_close.__doc__ = _ORIGINAL_OS_CLOSE.__doc__
-        import_.__doc__ = _ORIGINAL_IMPORT.__doc__
         builtins.open = open
         io.open = open
         os.open = os_open
         os.close = os_close
-        builtins.__import__ = import_
         accessor = getattr(pathlib, "_NormalAccessor", None)  # Python 3.10's pathlib bound io.open early
         if accessor is not None and accessor.__dict__.get("open") is _ORIGINAL_OPEN:
             accessor.open = staticmethod(open)
@@ -167,7 +172,6 @@ class FileHooks:
         io.open = _ORIGINAL_OPEN
         os.open = _ORIGINAL_OS_OPEN
         os.close = _ORIGINAL_OS_CLOSE
-        builtins.__import__ = _ORIGINAL_IMPORT
         accessor = getattr(pathlib, "_NormalAccessor", None)
         if accessor is not None and "open" in accessor.__dict__ and accessor.__dict__["open"] is not _ORIGINAL_OPEN:
             accessor.open = _ORIGINAL_OPEN
@@ -181,7 +185,7 @@ class FileHooks:
         """The path and its content before the open, for regular files worth recording; None to ignore.
         Special files (pipes, sockets, devices, directories) are never opened here, and a path is judged
         by its resolved target as well as by its name."""
-        if not self.recorder.enabled or isinstance(file, int) or _importing.__dict__.get("depth", 0):
+        if not self.recorder.enabled or isinstance(file, int) or _importing():
             return None
         try:
             path = os.path.abspath(os.fsdecode(file))
@@ -282,6 +286,17 @@ class FileHooks:
         rec.b_ver.append((rec.tid, vid, path, "file", "file", eid, "file", sha, os.path.basename(path),
                           json.dumps(summary, separators=(",", ":")), 1))
         return vid
+
+
+def _importing() -> bool:
+    """Whether the calling thread is importing a module (an importlib frame is on its stack)."""
+    frame: types.FrameType | None = sys._getframe(2)
+    files = _IMPORT_FILES
+    while frame is not None:
+        if frame.f_code.co_filename in files:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _is_closed(entry: FileEntry) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import getpass
 import json
 import os
@@ -43,8 +44,9 @@ INCOMPLETE = "incomplete"  # the final status of a trial some of whose records c
 
 
 class TrialWriter:
-    """Owns one trial's row and buffers; a daemon thread flushes the buffers every ``interval`` seconds,
-    so a killed process loses at most that much and earlier trials are never touched.
+    """Owns one trial's row and buffers; a background thread (hidden from ``threading``) flushes the buffers
+    every ``interval`` seconds, so a killed process loses at most that much and earlier trials are never
+    touched.
 
     Opening raises StoreError (one line) when the store cannot be written (corrupt, read-only, a file in
     place of ``.provbridge``): the caller can still run the program without recording. A flush that fails
@@ -92,8 +94,17 @@ class TrialWriter:
         self.trial_id: int = cur.lastrowid or 0
         self._stop = threading.Event()
         self._closed = False
-        self._thread = threading.Thread(target=self._run, args=(interval,), name="provbridge-writer", daemon=True)
-        self._thread.start()
+        # A bare ``_thread`` thread, so the program's ``threading.enumerate()``/``active_count()`` are as
+        # without capture. Nothing joins it at exit: ``finish`` waits for ``_running`` to be released.
+        self._running = _thread.allocate_lock()
+        self._running.acquire()
+        self._pid = os.getpid()  # a forked child has no flush thread to wait for
+        try:
+            _thread.start_new_thread(self._run, (interval,))
+        except BaseException:
+            self._running.release()
+            self.conn.close()
+            raise
 
     # -- appending (called by the recorder; cheap) -------------------------------------------------
     def add(self, table: str, row: tuple[Any, ...]) -> None:
@@ -197,9 +208,20 @@ class TrialWriter:
             except (sqlite3.Error, OSError) as exc:  # never raise into the user's program
                 self._lost(sum(len(rows) for rows in pending.values()), exc)
 
+    @property
+    def running(self) -> bool:
+        """Whether the flush thread is still running."""
+        return self._running.locked()
+
     def _run(self, interval: float) -> None:
-        while not self._stop.wait(interval):
-            self.flush()
+        try:
+            while not self._stop.wait(interval):
+                self.flush()
+        except BaseException as exc:  # pragma: no cover - flush never raises; a thread must not print
+            if self.error is None:
+                self.error = _reason(exc)
+        finally:
+            self._running.release()
 
     def finish(
         self,
@@ -216,7 +238,8 @@ class TrialWriter:
             return
         self._closed = True
         self._stop.set()
-        self._thread.join(timeout=5)
+        if self._pid == os.getpid() and self._running.acquire(timeout=5):  # the flush thread has stopped
+            self._running.release()
         self.flush()
         if self.incomplete:
             status = INCOMPLETE

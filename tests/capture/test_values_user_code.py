@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pytest
 from sklearn.linear_model import LinearRegression
 
 from provbridge.capture.values import short_repr, summarize, summarize_final
@@ -223,7 +222,6 @@ SCRIPT = '''
 import sys
 import numpy as np
 import pandas as pd
-import pytest
 from sklearn.linear_model import LinearRegression
 
 calls = []
@@ -305,11 +303,6 @@ print(len(calls), text)
 '''
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="capture/files.py's open hook calls os.fsdecode(file) and then passes the original object to the "
-    "real open, which calls __fspath__ again; needs `file = os.fspath(file)` once at the top of the hooks",
-)
 def test_fspath_called_once_by_open_through_provbridge_run(tmp_path: Path) -> None:
     (tmp_path / "script.py").write_text(FSPATH_SCRIPT)
     (tmp_path / "data.txt").write_text("data")

@@ -1,4 +1,3 @@
-# xfail: capture/files.py calls __fspath__ a second time before the open (issue 16, owned by the files helper)
 import os
 calls = []
 class Where:

@@ -1,0 +1,55 @@
+"""The writer's flush thread is invisible to the program (not in ``threading.enumerate()``), yet flushes
+every ``interval`` seconds and is waited for when the trial is finished."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from provbridge.store.db import DB_NAME
+from provbridge.store.writer import TrialWriter
+from tests.conftest import Project
+
+THREADS = """
+import threading
+print(threading.active_count(), [t.name for t in threading.enumerate()])
+worker = threading.Thread(target=lambda: None, name="mine")
+worker.start()
+worker.join()
+print(threading.active_count(), [t.name for t in threading.enumerate()], threading.main_thread().name)
+"""
+
+
+@pytest.mark.parametrize("granularity", ["0", "1"])
+def test_the_program_sees_the_threads_it_sees_in_python(project: Project, granularity: str) -> None:
+    project.write("threads.py", THREADS)
+    plain = project.python("threads.py")
+    captured = project.run("run", "-q", "--granularity", granularity, "threads.py")
+    assert plain.stdout == "1 ['MainThread']\n1 ['MainThread'] MainThread\n"
+    assert (captured.stdout, captured.stderr) == (plain.stdout, plain.stderr)
+
+
+def _rows(store: Path) -> int:
+    with sqlite3.connect(store / DB_NAME) as conn:
+        return int(conn.execute("SELECT count(*) FROM tags").fetchone()[0])
+
+
+def test_flushes_periodically_from_a_hidden_thread_and_stops_on_finish(tmp_path: Path) -> None:
+    before = threading.enumerate()
+    writer = TrialWriter(tmp_path / ".provbridge", kind="script", command=["x"], main="x.py", granularity=0,
+                         interval=0.05)
+    assert threading.enumerate() == before
+    writer.add("tags", ("trial", "1", "a", "1"))
+    deadline = time.monotonic() + 10
+    while _rows(tmp_path / ".provbridge") == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _rows(tmp_path / ".provbridge") == 1  # written by the thread, nobody called flush()
+    writer.add("tags", ("trial", "1", "b", "2"))
+    writer.finish("finished")
+    assert not writer.running
+    assert _rows(tmp_path / ".provbridge") == 2
+    assert threading.enumerate() == before
