@@ -256,7 +256,7 @@ def _leak(obj: object) -> None:
 
 
 _HOOKED: dict[str, tuple[Any, str]] = {"open": (builtins, "open"), "io.open": (io, "open"),
-                                       "os.open": (os, "open"), "__import__": (builtins, "__import__")}
+                                       "os.open": (os, "open")}
 
 
 def _hooked_functions() -> dict[str, Any]:
