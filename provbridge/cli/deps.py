@@ -15,12 +15,13 @@ directory, as a shell does. ``versions`` lists every contributing version (varia
 ``kind`` "file"), ordered by version number; ``value`` is the exact scalar when recorded, else the
 display text; ``execution`` is the number of the execution that generated the version (a statement, or a
 call for parameters) and ``parent`` that of the enclosing execution (function call, cell or module);
-``iri`` is the version's PROV IRI."""
+``iri`` is the version's PROV IRI. ``--csv`` and ``--md`` print the ``versions`` rows alone."""
 
 from __future__ import annotations
 
 import argparse
 
+from provbridge.cli.output import add_output_options
 from provbridge.query.api import deps, version_records
 from provbridge.query.granularity import DEFAULT_GRANULARITY, cli_help, granularity_note, query_granularity
 from provbridge.query.output import print_versions
@@ -34,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=cli_help())
     parser.add_argument("--all-versions", "-a", action="store_true",
                         help="dependencies of every version of the variable, not only the latest")
-    parser.add_argument("--json", action="store_true", help="print JSON (format in `pydoc provbridge.cli.deps`)")
+    add_output_options(parser, what="version", json_help="print JSON (format in `pydoc provbridge.cli.deps`)")
     parser.add_argument("--remote", metavar="NAME", help="query a remote SPARQL store the trial was pushed to")
 
 

@@ -11,13 +11,14 @@
 
 ``versions`` lists every version derived (transitively) from any version of NAME, ordered by version
 number (fields as in ``provbridge deps --json``; ``granularity`` is the query's, ``trial.granularity`` the
-trial's own). A file path is taken relative to the current directory, as a shell does (else as recorded,
-else relative to the trial's working directory)."""
+trial's own; ``--csv`` and ``--md`` print the ``versions`` rows alone). A file path is taken relative to
+the current directory, as a shell does (else as recorded, else relative to the trial's working directory)."""
 
 from __future__ import annotations
 
 import argparse
 
+from provbridge.cli.output import add_output_options
 from provbridge.query.api import impact, version_records
 from provbridge.query.granularity import DEFAULT_GRANULARITY, cli_help, granularity_note, query_granularity
 from provbridge.query.output import print_versions
@@ -29,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trial", "-t", metavar="T", help="trial: number, `last`, name or id prefix (default: last)")
     parser.add_argument("--granularity", "-g", type=int, choices=(0, 1), default=DEFAULT_GRANULARITY,
                         help=cli_help())
-    parser.add_argument("--json", action="store_true", help="print JSON (format in `pydoc provbridge.cli.impact`)")
+    add_output_options(parser, what="version", json_help="print JSON (format in `pydoc provbridge.cli.impact`)")
     parser.add_argument("--remote", metavar="NAME", help="query a remote SPARQL store the trial was pushed to")
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
+from provbridge.cli.output import add_output_options, output_format, print_rows
 from provbridge.errors import FormatError, ProvbridgeError
+
+IMPORT_COLUMNS = ("file", "trial", "trial_name", "graph", "triples", "prov")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="import trials from a noWorkflow 2.x database (.noworkflow/db.sqlite)")
     parser.add_argument("--trial", type=int, action="append", metavar="N",
                         help="with --noworkflow: only this noWorkflow trial (repeatable)")
+    add_output_options(parser, what="imported trial",
+                       json_help="one JSON object per imported trial, in a list (`triples`, `prov`: PROV documents)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,12 +39,18 @@ def run(args: argparse.Namespace) -> int:
         raise FormatError("nothing to import: give PROV documents or --noworkflow PATH")
     if args.trial and not args.noworkflow:
         raise FormatError("--trial selects noWorkflow trials; it needs --noworkflow PATH")
+    text = output_format(args) is None
+    rows: list[dict[str, Any]] = []
     with open_store(args.store, create=True) as store:
         if args.noworkflow:
             from provbridge.imports.noworkflow import import_noworkflow
 
             for trial in import_noworkflow(store, Path(args.noworkflow), args.trial):
-                print(f"imported trial {trial.id} {trial.label!r} from noWorkflow")
+                rows.append({"file": args.noworkflow, "trial": trial.id, "trial_name": trial.name, "graph": None,
+                             "triples": None, "prov": None})
+                if text:
+                    print(f"imported trial {trial.id} {trial.label!r} from noWorkflow")
+            print_rows(args, rows, IMPORT_COLUMNS)
             return 0
         from provbridge.imports import graph_info, import_document
 
@@ -51,8 +63,13 @@ def run(args: argparse.Namespace) -> int:
                 continue
             for trial in trials:
                 info = graph_info(trial)
-                size = f"{info.triples:,} triples, {info.prov:,} in PROV-O" if info else ""
-                print(f"trial {trial.id} {trial.label!r}: {size} (from {file})")
+                rows.append({"file": file, "trial": trial.id, "trial_name": trial.name,
+                             "graph": info.graph if info else None, "triples": info.triples if info else None,
+                             "prov": info.prov if info else None})
+                if text:
+                    size = f"{info.triples:,} triples, {info.prov:,} in PROV-O" if info else ""
+                    print(f"trial {trial.id} {trial.label!r}: {size} (from {file})")
+    print_rows(args, rows, IMPORT_COLUMNS)
     for message in failed[:-1]:  # one line per rejected document, the last one as the command's error
         print(f"provbridge: error: {message}", file=sys.stderr)
     if failed:

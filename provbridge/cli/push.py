@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict
 
+from provbridge.cli.output import add_output_options, output_format, print_rows
 from provbridge.remote.config import get_remote
 from provbridge.remote.content import BATCH_BYTES
 from provbridge.remote.http import RETRIES, TIMEOUT, Client
 from provbridge.remote.push import Pushed, push_trials
 from provbridge.store.store import open_store
+
+PUSH_COLUMNS = ("trial", "uuid", "status", "triples", "bytes", "batches", "seconds")  # Pushed fields
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retries", type=int, default=RETRIES, metavar="N",
                         help=f"retries after a transient failure (default {RETRIES})")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    add_output_options(parser, what="trial", json_help="one JSON object per trial, in a list, once all are sent")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,8 +44,11 @@ def run(args: argparse.Namespace) -> int:
         else:
             trials = [store.trial(ref) for ref in (args.trials or ["last"])]
 
+        outcomes: list[Pushed] = []
+
         def report(outcome: Pushed) -> None:
-            if args.quiet:
+            outcomes.append(outcome)
+            if args.quiet or output_format(args):
                 return
             if outcome.status in ("pushed", "resumed"):
                 print(f"trial {outcome.trial}: {outcome.status} {outcome.triples:,} triples in {outcome.batches} "
@@ -55,4 +63,5 @@ def run(args: argparse.Namespace) -> int:
         with Client(remote.name, timeout=args.timeout, retries=max(args.retries, 0)) as client:
             push_trials(store, remote, trials, force=args.force, client=client,
                         batch_bytes=max(int(args.batch_mb * (1 << 20)), 1), report=report)
+    print_rows(args, [asdict(o) for o in outcomes], PUSH_COLUMNS)
     return 0

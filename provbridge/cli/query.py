@@ -6,11 +6,11 @@ backward``, see ``--list``) has its graph parameters ``?g`` (or ``?g1``, ``?g2``
 trials' graphs, in order, and its other parameters given with ``--param NAME=VALUE`` (``<iri>`` for an
 IRI, digits for an integer, anything else a string).
 
-Output formats: ``table`` (default), ``csv`` and ``tsv`` (a header row of variable names, then one row per
-solution; IRIs and literals as plain text, unbound as empty), and ``json``, which is the W3C SPARQL 1.1
-Query Results JSON format (``{"head": {"vars": [...]}, "results": {"bindings": [{VAR: {"type": "uri" |
-"literal" | "bnode", "value": ..., "datatype"?: ..., "xml:lang"?: ...}}]}}``, or ``{"head": {},
-"boolean": ...}`` for ASK; CONSTRUCT/DESCRIBE triples come as bindings of subject, predicate, object).
+Output formats: ``table`` (default), ``csv``, ``tsv`` and ``md`` (a header row of variable names, then one
+row per solution; IRIs and literals as plain text, unbound as empty; ``md`` a Markdown table), and ``json``,
+which is the W3C SPARQL 1.1 Query Results JSON format (``{"head": {"vars": [...]}, "results": {"bindings":
+[{VAR: {"type": "uri" | "literal" | "bnode", "value": ..., "datatype"?: ..., "xml:lang"?: ...}}]}}``, or
+``{"head": {}, "boolean": ...}`` for ASK; CONSTRUCT/DESCRIBE triples come as bindings of subject, predicate, object).
 
 A malformed query is reported with the parser's line and column; update requests (INSERT, DELETE, LOAD,
 CLEAR, ...) are refused unless ``--allow-update`` is given, and then change only the query index."""
@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--all", action="store_true", help="query every trial (the default)")
     parser.add_argument("--param", "-p", metavar="NAME=VALUE", action="append", default=[],
                         help="bind a parameter of the query (repeatable)")
-    parser.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table",
+    parser.add_argument("--format", "-f", choices=("table", "csv", "tsv", "md", "json"), default="table",
                         help="output format (default: table)")
     parser.add_argument("--allow-update", action="store_true", help="allow SPARQL updates (on the query index)")
     parser.add_argument("--remote", metavar="NAME", help="run on a remote SPARQL store (see `provbridge remote`)")

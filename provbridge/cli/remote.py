@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import argparse
 
-from provbridge.cli.table import format_table
+from provbridge.cli.output import add_output_options, print_rows
 from provbridge.remote.config import add_remote, list_remotes, remove_remote
 from provbridge.store.store import open_store
+from provbridge.tables import format_table
+
+REMOTE_COLUMNS = ("name", "url", "graph_store", "update")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--graph-store", metavar="URL", help="the Graph Store HTTP Protocol endpoint")
     add.add_argument("--update", metavar="URL", help="the SPARQL 1.1 update endpoint")
     add.add_argument("--replace", action="store_true", help="replace a remote of the same name")
-    sub.add_parser("list", help="list the remotes")
+    listing = sub.add_parser("list", help="list the remotes")
+    add_output_options(listing, what="remote", json_help="one JSON object per remote, in a list")
     remove = sub.add_parser("remove", help="remove a remote (and the record of what was pushed to it)")
     remove.add_argument("name", metavar="NAME")
 
@@ -40,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
         remote = remove_remote(directory, args.name)
         print(f"removed remote {remote.name}")
     else:
-        remotes = list_remotes(directory)
-        if remotes:
-            print(format_table(["name", "url", "graph_store", "update"],
-                               [[r.name, r.url, r.graph_store, r.update] for r in remotes]))
+        rows = [{"name": r.name, "url": r.url, "graph_store": r.graph_store, "update": r.update}
+                for r in list_remotes(directory)]
+        if not print_rows(args, rows, REMOTE_COLUMNS) and rows:
+            print(format_table(list(REMOTE_COLUMNS), [[r[c] for c in REMOTE_COLUMNS] for r in rows]))
     return 0

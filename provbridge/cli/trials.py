@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import sys
 from typing import Any
 
-import orjson
-
-from provbridge.cli.table import format_table
+from provbridge.cli.output import add_output_options, print_rows
 from provbridge.store.store import open_store
+from provbridge.tables import format_table
 
 EXTRA_PREFIXES = ("params.", "metrics.", "tags.")
+EMPTY_COLUMNS = ("number", "id", "name", "main", "status")  # the CSV and Markdown header of an empty store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    out = parser.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true",
-                     help="one JSON object per trial, in a list (its parameters also as an object `params`)")
-    out.add_argument("--csv", action="store_true", help="comma-separated values with a header row")
+    add_output_options(parser, what="trial",
+                       json_help="one JSON object per trial, in a list (its parameters also as an object `params`)")
     parser.add_argument("--only-changed", action="store_true",
                         help="keep only the columns whose values differ between trials (plus number and name)")
 
@@ -29,14 +25,7 @@ def run(args: argparse.Namespace) -> int:
 
     with open_store(args.store) as store:
         records = trial_records(store, only_changed=args.only_changed, params_object=args.json)
-    if args.json:
-        print(orjson.dumps(records, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY, default=str).decode())
-        return 0
-    if args.csv:
-        keys = list(records[0]) if records else ["number", "id", "name", "main", "status"]
-        writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
+    if print_rows(args, records, list(records[0]) if records else list(EMPTY_COLUMNS)):
         return 0
     if not records:
         print("no trials yet: run `provbridge run SCRIPT`")

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-import orjson
-
-from provbridge.cli.table import format_table
+from provbridge.cli.output import add_output_options, print_rows
 from provbridge.store.store import open_store
+from provbridge.tables import format_table
 
 SHOWN = ("trial", "trial_name", "role", "version", "type", "value", "shape", "dtype", "mean", "std", "min", "max")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("variable", help="variable name (tagged or not)")
-    out = parser.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="one JSON object per trial, in a list")
-    out.add_argument("--csv", action="store_true", help="comma-separated values with a header row")
+    add_output_options(parser, what="trial", json_help="one JSON object per trial, in a list")
     parser.add_argument("--tag", metavar="T", help="only the trials where the variable carries tag T (a kind such "
                         "as metric, a stage such as evaluation, a cell tag)")
     parser.add_argument("--remote", metavar="NAME", help="the values in every trial on a remote SPARQL store")
@@ -54,15 +50,7 @@ def run(args: argparse.Namespace) -> int:
             rows = remote_values(store, args.variable, args.remote)
     else:
         rows = records(args.variable, args.store, args.tag)
-    if args.json:
-        print(orjson.dumps(rows, option=orjson.OPT_INDENT_2, default=str).decode())
-        return 0
-    if args.csv:
-        import csv
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    if print_rows(args, rows, list(rows[0]) if rows else None):
         return 0
     shown = [k for k in SHOWN if any(r.get(k) is not None for r in rows) or k in ("trial", "value")]
     print(format_table(shown, [[r.get(k) for k in shown] for r in rows]))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 
-import orjson
-
-from provbridge.cli.table import format_table
+from provbridge.cli.output import add_output_options, print_rows
 from provbridge.store.store import open_store
+from provbridge.tables import format_table
+
+CHECK_COLUMNS = ("trial", "path", "access", "status", "expected", "actual")  # FileCheck fields
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all", action="store_true", help="verify every trial")
     parser.add_argument("--file", "-f", dest="files", metavar="PATH", action="append",
                         help="check only this file (relative to the current directory; repeatable)")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    add_output_options(parser, what="file checked",
+                       json_help='{"ok": bool, "files": [one object per file checked]}')
     parser.add_argument("-v", "--verbose", action="store_true", help="list the unchanged files too")
 
 
@@ -25,9 +27,8 @@ def run(args: argparse.Namespace) -> int:
 
     with open_store(args.store) as store:
         report = verify(None if args.all else args.trial, store=store, paths=args.files)
-    if args.json:
-        print(orjson.dumps({"ok": report.ok, "files": [c.to_dict() for c in report.checks]},
-                           option=orjson.OPT_INDENT_2).decode())
+    rows = [c.to_dict() for c in report.checks]
+    if print_rows(args, rows, CHECK_COLUMNS, json={"ok": report.ok, "files": rows}):
         return 0 if report.ok else 1
     shown = report.checks if args.verbose else report.problems
     if shown:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 OBJECTS = "objects"
 SHA256 = re.compile(r"[0-9a-f]{64}")
+ARTIFACT_COLUMNS = ("trial", "name", "version", "type", "size", "sha256", "created_at", "intact")
 
 
 class ArtifactError(ManageError):
@@ -188,7 +189,9 @@ def load_artifact(trial: TrialRef, name: str, *, store: StoreLike = None) -> Any
 
 
 def artifacts(trial: TrialRef | None = None, *, store: StoreLike = None) -> pd.DataFrame:
-    """The saved artifacts (of one trial, or of all), with whether each object file is intact."""
+    """The saved artifacts (of one trial, or of all), one row per artifact (:data:`ARTIFACT_COLUMNS`: trial
+    number, artifact name, number of the variable version it was saved from, type, size, content hash,
+    time saved, and whether its object file is intact)."""
     import pandas as pd
 
     rows = []
@@ -200,10 +203,11 @@ def artifacts(trial: TrialRef | None = None, *, store: StoreLike = None) -> pd.D
                     intact = _intact(object_path(opened.directory, sha256), sha256)
                 except StoreError:  # a hash that names no object of this store
                     intact = False
-                rows.append({"trial": t.id, "name": name, "version_id": version_id, "type": type_name, "size": size,
+                rows.append({"trial": t.id, "name": name, "version": version_id, "type": type_name, "size": size,
                              "sha256": sha256, "created_at": created, "intact": intact})
-    columns = ["trial", "name", "version_id", "type", "size", "sha256", "created_at", "intact"]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=list(ARTIFACT_COLUMNS))
+    frame["version"] = pd.Series([r["version"] for r in rows], dtype=object)  # numbers, None when unbound
+    return frame
 
 
 def _intact(path: Path, sha256: str) -> bool:

@@ -1,4 +1,5 @@
-"""Command-line output of the query layer: version rows (deps, impact) as a table or the documented JSON."""
+"""Command-line output of the query layer: version rows (deps, impact) as a table, the documented JSON, CSV
+or Markdown; query results as a table, CSV, TSV, Markdown or SPARQL JSON."""
 
 from __future__ import annotations
 
@@ -9,14 +10,20 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from provbridge.cli.table import format_table
 from provbridge.query.results import Result
 from provbridge.store.store import Trial
+from provbridge.tables import format_table, render, to_markdown
 
 
 def print_versions(query: str, args: argparse.Namespace, trial: Trial, rows: list[dict[str, Any]], title: str,
                    level: int, **extra: Any) -> None:
-    """Version rows as a table under ``title``, or the documented JSON (``level``: the query's granularity)."""
+    """Version rows as a table under ``title``, or the documented JSON (``level``: the query's granularity),
+    or with ``args.csv`` / ``args.md`` the rows alone as CSV or a Markdown table."""
+    for fmt in ("csv", "md"):
+        if getattr(args, fmt, False):
+            columns = list(rows[0]) if rows else None
+            sys.stdout.write(render(fmt, [{k: _plain(v) for k, v in r.items()} for r in rows], columns))
+            return
     if args.json:
         document = {
             "query": query, "target": getattr(args, "variable", None) or getattr(args, "name", None),
@@ -58,7 +65,7 @@ def _json_default(value: Any) -> Any:
 
 
 def print_result(result: Result, fmt: str) -> None:
-    """A query result as a table, CSV, TSV or SPARQL 1.1 Query Results JSON."""
+    """A query result as a table, CSV, TSV, a Markdown table (``md``) or SPARQL 1.1 Query Results JSON."""
     if result.kind == "update":
         print("update applied to the query index")
         return
@@ -73,6 +80,9 @@ def print_result(result: Result, fmt: str) -> None:
         writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(result.columns)
         writer.writerows(rows)
+        return
+    if fmt == "md":
+        sys.stdout.write(to_markdown([dict(zip(result.columns, row)) for row in rows], result.columns))
         return
     print(format_table(result.columns, rows))
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

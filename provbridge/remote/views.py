@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from provbridge.errors import VariableNotFoundError
+from provbridge.tables import format_table, frame_records
 
 if TYPE_CHECKING:
     import pandas
@@ -16,26 +17,9 @@ VALUE_COLUMNS = ["trial", "uuid", "trial_label", "started", "version", "type", "
 DIFF_PARTS = ("variables", "only", "files", "operations")
 
 
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def frame_rows(frame: pandas.DataFrame) -> list[dict[str, Any]]:
     """A DataFrame's rows as JSON-ready dicts (missing values as None)."""
-    return [{k: (None if _missing(v) else _plain(v)) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def _missing(value: Any) -> bool:
-    try:
-        return bool(value != value)  # NaN and NaT
-    except (TypeError, ValueError):
-        return False
+    return frame_records(frame)
 
 
 def remote_values(store: Store, variable: str, remote: str | None) -> list[dict[str, Any]]:
@@ -69,8 +53,6 @@ def remote_diff(store: Store, first: str, second: str, remote: str | None, *, al
 
 def diff_text(result: dict[str, Any]) -> str:
     """The comparison as titled tables."""
-    from provbridge.cli.table import format_table
-
     titles = {"variables": "variables in both", "only": "variables in one trial only",
               "files": "file contents in one trial only", "operations": "operation steps in one trial only"}
     out = [f"trial {result['first']} vs trial {result['second']} on remote {result['remote']}"]

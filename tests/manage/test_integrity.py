@@ -31,7 +31,7 @@ def test_artifact_round_trip_and_tampering(project: Project) -> None:
         assert restored == {"weights": [1, 2, 3], "bias": 0.5}
         (row,) = provbridge.artifacts(store=store).to_dict("records")
         assert row["trial"] == trial.id and row["name"] == "model" and row["intact"]
-        linked = store.trial(trial.id).version(row["version_id"])
+        linked = store.trial(trial.id).version(row["version"])  # the column was `version_id` (issue 17)
         assert linked.name == "model" and linked.kind == "assign"  # the version current when it was saved
         path = object_path(store.directory, row["sha256"])
         assert path.parent.name == row["sha256"][:2] and path.name == row["sha256"][2:]
