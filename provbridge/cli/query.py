@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from provbridge.cli.output import add_output_options, output_format
 from provbridge.errors import QueryError
 from provbridge.query.engine import dataset
 from provbridge.query.loading import graph_iri
@@ -45,11 +46,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="bind a parameter of the query (repeatable)")
     parser.add_argument("--format", "-f", choices=("table", "csv", "tsv", "md", "json"), default="table",
                         help="output format (default: table)")
+    add_output_options(parser, what="solution", json_help="the same as --format json")
     parser.add_argument("--allow-update", action="store_true", help="allow SPARQL updates (on the query index)")
     parser.add_argument("--remote", metavar="NAME", help="run on a remote SPARQL store (see `provbridge remote`)")
 
 
 def run(args: argparse.Namespace) -> int:
+    chosen = output_format(args)
+    if chosen is not None and args.format not in ("table", chosen):
+        raise QueryError(f"give --format {args.format} or --{chosen}, not both")
     if args.list:
         for name in canned_names():
             query = canned(name)
@@ -65,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         if args.remote is not None:  # graph parameters bind to the trials on the remote
             text = _bind(text, args.param, data.graphs)
         result = data.query(text, allow_update=args.allow_update)
-    print_result(result, args.format)
+    print_result(result, chosen or args.format)
     return 0
 
 
