@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from provbridge.store.store import Store
 
-VALUE_COLUMNS = ["trial", "uuid", "trial_label", "started", "version", "type", "value"]
+VALUE_COLUMNS = ["trial", "uuid", "trial_label", "started_at", "version", "type", "value"]
 DIFF_PARTS = ("variables", "only", "files", "operations")
 
 
@@ -27,7 +27,8 @@ def remote_values(store: Store, variable: str, remote: str | None) -> list[dict[
     trial is also local), oldest first; ``remote=None`` runs the same query on the embedded engine."""
     from provbridge.query.api import values_across
 
-    rows = frame_rows(values_across(variable, store=store, remote=remote))
+    frame = values_across(variable, store=store, remote=remote)
+    rows = frame_rows(frame.rename(columns={"started": "started_at"}))  # the local `values` column name
     if not rows:
         where = f" on remote {remote!r}" if remote else ""
         raise VariableNotFoundError(f"no trial{where} has a variable {variable!r}")
