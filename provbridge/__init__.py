@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 from provbridge.version import __version__
 
 if TYPE_CHECKING:
-    from provbridge.store.store import Store, Trial, open_store
+    from provbridge.api import Store, Trial, open_store
 
 # Public names, imported on first use so `import provbridge` (and `provbridge run`) stay fast.
 _LAZY: dict[str, str] = {
-    "open_store": "provbridge.store.store",
-    "Store": "provbridge.store.store",
-    "Trial": "provbridge.store.store",
+    "open_store": "provbridge.api",
+    "Store": "provbridge.api",
+    "Trial": "provbridge.api",
     "ProvbridgeError": "provbridge.errors",
     "tag": "provbridge.notebook.api",
     "tag_cell": "provbridge.notebook.api",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from provbridge.store.store import Store, Trial, open_store
+from provbridge.api import Store, Trial, open_store
 
 
 @dataclass

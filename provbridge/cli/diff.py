@@ -31,18 +31,11 @@ def run(args: argparse.Namespace) -> int:
             found = remote_diff(store, args.first, args.second, args.remote, all=args.all)
         print(orjson.dumps(found, option=orjson.OPT_INDENT_2, default=str).decode() if args.json else diff_text(found))
         return 0
-    from provbridge.imports.graphs import is_stored_graph
-    from provbridge.manage.diff import diff
+    from provbridge.manage.diff import compare_any
 
     with open_store(args.store) as store:
         first, second = store.trial(args.first), store.trial(args.second)
-        result: Any
-        if is_stored_graph(first) or is_stored_graph(second):  # imported PROV documents: records compared
-            from provbridge.imports.diff import record_diff
-
-            result = record_diff(first, second, all=args.all)
-        else:
-            result = diff(first, second, all=args.all, tol=args.tol, artifacts=args.artifacts, store=store)
+        result: Any = compare_any(first, second, all=args.all, tol=args.tol, artifacts=args.artifacts, store=store)
     if args.json:
         print(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY,
                            default=str).decode())

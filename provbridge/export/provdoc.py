@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, BinaryIO
 
 from prov.identifier import Identifier, QualifiedName
 from prov.model import ProvBundle, ProvDocument
 
-from provbridge.imports.translation import ImportedTranslation
-from provbridge.translate import Translation
+from provbridge.translate import Translation, TrialTranslation
 from provbridge.translate.records import Element, Iri, QName, Record, Relation, Value
 
 TIME_KEYS = ("prov:startTime", "prov:endTime")
@@ -99,21 +98,23 @@ def to_document(translation: Translation) -> ProvDocument:
     for record in translation.document_records():
         top.add(record)
     for part in translation.parts:
-        if isinstance(part, ImportedTranslation):  # an imported document's graph, decoded by prov
-            _add_imported(document, part)
-            continue
-        bundle = document.bundle(top.name(part.bundle_id))
-        builder = _Builder(document, bundle)
-        builder.names = top.names
-        for record in part.records():
-            builder.add(record)
+        ADD_PART[part.representation](document, top, part)
     return document
 
 
-def _add_imported(document: ProvDocument, part: ImportedTranslation) -> None:
-    from provbridge.imports.provmodel import graph_document
+def _add_records(document: ProvDocument, top: _Builder, part: TrialTranslation) -> None:
+    """A captured trial's records, as a bundle."""
+    bundle = document.bundle(top.name(part.bundle_id))
+    builder = _Builder(document, bundle)
+    builder.names = top.names
+    for record in part.records():
+        builder.add(record)
 
-    decoded = graph_document(part.trial, part.bundle_iri, {**part.info.prefixes, part.prefix: part.namespace})
+
+def _add_graph(document: ProvDocument, top: _Builder, part: TrialTranslation) -> None:
+    """A stored graph's bundle, decoded by the ``prov`` package (its prefixes kept where they do not clash)."""
+    from provbridge.export.provmodel import graph_document
+    decoded = graph_document(part.trial, part.bundle_iri, part.prefixes)
     known = {namespace.prefix: namespace.uri for namespace in document.namespaces}
     for bundle in decoded.bundles:
         for namespace in decoded.namespaces:  # a prefix taken by another URI stays local to the bundle
@@ -122,6 +123,13 @@ def _add_imported(document: ProvDocument, part: ImportedTranslation) -> None:
             else:
                 bundle.add_namespace(namespace)
         document.add_bundle(bundle)
+
+
+# representation (provbridge.translate.representation) -> how its part joins a ProvDocument
+ADD_PART: dict[str, Callable[[ProvDocument, _Builder, TrialTranslation], None]] = {
+    "records": _add_records,
+    "graph": _add_graph,
+}
 
 
 def write_xml(translation: Translation, out: BinaryIO) -> None:

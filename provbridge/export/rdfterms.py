@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from provbridge.translate.records import RDF_NS, RDFS_NS, Element, Iri, QName, Record, Relation, Value
+from provbridge.translate.records import RDF_NS, RDFS_NS, Element, Iri, QName, Record, Relation, Statement, Value
 from provbridge.translate.values import xsd_datetime_text, xsd_double_text, xsd_integer_type
 
 RDF_PREFIXES = {"rdf": RDF_NS, "rdfs": RDFS_NS}
@@ -140,6 +140,8 @@ class TripleMapper:
                 p = predicates.get(key) or self.predicate(key)
                 parts.append(f"{s} {p} {literal[type(value)](value)}{end}")
             return "".join(parts)
+        if type(record) is Statement:  # a stored graph's triple, already in N-Triples terms
+            return f"{record.subject} {record.predicate} {record.object}{end}"
         rel: Relation = record  # type: ignore[assignment]
         if not rel.qualified and rel.kind != "wasRevisionOf":
             node = self.terms.node_of
@@ -163,6 +165,8 @@ class TripleMapper:
             out = [(s, self.rdf_type, self.classes[record.kind])]
             out += [(s, predicate(k), value(v)) for k, v in record.attrs]
             return out
+        if type(record) is Statement:
+            return [(record.subject, record.predicate, record.object)]
         rel: Relation = record  # type: ignore[assignment]
         prop, qualify, cls, object_prop, secondary_prop = self.relations[rel.kind]
         s = node(rel.subject)

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from provbridge.export.rdfterms import RDF_PREFIXES, Terms, TripleMapper
-from provbridge.imports.translation import ImportedTranslation
 from provbridge.translate import Translation
 from provbridge.translate.records import Record
 
@@ -26,22 +25,8 @@ def write_nquads(translation: Translation, out: BinaryIO, *, graphs: bool = True
     _lines(mapper, translation.document_records(imported=graphs), " .\n", lines, out)
     for part in translation.parts:
         end = f" {mapper.terms.node(part.bundle_id)} .\n" if graphs else " .\n"
-        if isinstance(part, ImportedTranslation):  # an imported document: its stored triples as they are
-            _stored(part, "", end, lines, out)
-            continue
         _lines(mapper, part.records(), end, lines, out)
     _flush(out, lines)
-
-
-def _stored(part: ImportedTranslation, indent: str, end: str, lines: list[str], out: BinaryIO) -> None:
-    append = lines.append
-    count = 0
-    for line in part.lines():
-        append(f"{indent}{line}{end}")
-        count += 1
-        if count == CHUNK:
-            count = 0
-            _flush(out, lines)
 
 
 def _lines(mapper: TripleMapper, records: Iterable[Record], end: str, lines: list[str], out: BinaryIO) -> None:
@@ -67,10 +52,7 @@ def write_turtle(translation: Translation, out: BinaryIO, *, graphs: bool = True
     for part in translation.parts:
         if graphs:
             lines.append(f"\n{part.bundle_id} {{\n")
-        if isinstance(part, ImportedTranslation):  # N-Triples lines are valid Turtle
-            _stored(part, "    " if graphs else "", " .\n", lines, out)
-        else:
-            _grouped(mapper, part.records(), "    " if graphs else "", lines, out)
+        _grouped(mapper, part.records(), "    " if graphs else "", lines, out)
         if graphs:
             lines.append("}\n")
     _flush(out, lines)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING
 
 from provbridge.imports.formats import IMPORT_FORMATS, import_format
-from provbridge.imports.graphs import graph_info, is_stored_graph
+from provbridge.store.graphs import graph_info
 
 if TYPE_CHECKING:
     import os
 
     from provbridge.store.store import Store, Trial
 
-__all__ = ["IMPORT_FORMATS", "graph_info", "import_document", "import_format", "is_stored_graph"]
+__all__ = ["IMPORT_FORMATS", "graph_info", "import_document", "import_format"]
 
 
 def import_document(store: Store, path_or_binary_stream: str | os.PathLike[str] | IO[bytes], fmt: str | None = None,

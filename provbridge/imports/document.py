@@ -19,11 +19,11 @@ import pyoxigraph as ox
 from provbridge import __version__
 from provbridge.errors import FormatError
 from provbridge.imports.formats import ImportFormat, import_format
-from provbridge.imports.graphs import GraphWriter
 from provbridge.imports.reader import Quads
-from provbridge.xmlsafe import check_xml
 from provbridge.progress import Progress
+from provbridge.store.graphs import GraphWriter
 from provbridge.store.writer import utcnow
+from provbridge.xmlsafe import check_xml
 
 if TYPE_CHECKING:
     from provbridge.store.store import Store, Trial

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from provbridge.imports.graphs import is_stored_graph
 from provbridge.manage.common import (
     ARGUMENT_KINDS,
     MODULE_SCOPE,
@@ -28,7 +28,7 @@ from provbridge.manage.common import (
 )
 from provbridge.manage.compare import EQUAL, Comparison, compare_values, compare_versions
 from provbridge.manage.history import code_of, operations
-from provbridge.store.store import Trial
+from provbridge.store.store import GRAPH, RECORDS, Trial
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -325,9 +325,11 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
     with using_store(store) as opened:
         ta = get_trial(opened, t1)
         tb = get_trial(opened, t2)
-        if is_stored_graph(ta) or is_stored_graph(tb):  # imported PROV documents have records, not variables
-            raise ManageError(f"trial {(ta if is_stored_graph(ta) else tb).id} is an imported PROV document: "
-                              "compare records with provbridge.imports.diff.record_diff (as `provbridge diff` does)")
+        held = next((t for t in (ta, tb) if t.representation != RECORDS), None)
+        if held is not None:  # a stored graph has PROV records, not variables
+            raise ManageError(f"trial {held.id} is an imported PROV document: compare records with "
+                              "provbridge.imports.diff.record_diff (or provbridge.manage.diff.compare_any, as "
+                              "`provbridge diff` does)")
         variables, only = _variables(ta, tb, tol, artifacts)
         frames = {
             "parameters": (_parameters(ta, tb), ["name", "a", "b", "status"]),
@@ -347,6 +349,30 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
         result = TrialDiff(ta.id, tb.id, ta.label, tb.label, code=_code_diff(ta, tb),
                            operations=_operations_diff(ta, tb), all=all, **tables)
     return result
+
+
+def _record_diff(first: Trial, second: Trial, *, all: bool, tol: float, artifacts: bool,
+                 store: StoreLike) -> Any:
+    from provbridge.imports.diff import record_diff
+
+    return record_diff(first, second, all=all)
+
+
+def _trial_diff(first: Trial, second: Trial, *, all: bool, tol: float, artifacts: bool, store: StoreLike) -> Any:
+    return diff(first, second, all=all, tol=tol, artifacts=artifacts, store=store)
+
+
+# representation (provbridge.translate.representation) -> how two trials held so are compared; a pair with
+# a stored graph in it is compared record by record
+DIFFS: dict[str, Callable[..., Any]] = {RECORDS: _trial_diff, GRAPH: _record_diff}
+
+
+def compare_any(first: Trial, second: Trial, *, all: bool = False, tol: float = 0.0, artifacts: bool = False,
+                store: StoreLike = None) -> Any:
+    """The difference of two trials however they are held: a :class:`TrialDiff` of two captured trials, else
+    a record diff (provbridge.imports.diff.RecordDiff); both have ``text()`` and ``to_dict()``."""
+    held = GRAPH if GRAPH in (first.representation, second.representation) else RECORDS
+    return DIFFS[held](first, second, all=all, tol=tol, artifacts=artifacts, store=store)
 
 
 def value_comparison(t1: TrialRef, t2: TrialRef, name: str, *, tol: float = 0.0,

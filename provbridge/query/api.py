@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph as ox
 
 from provbridge.errors import VariableNotFoundError
-from provbridge.imports.graphs import is_stored_graph
 from provbridge.query.details import FIELDS, version_details
 from provbridge.query.engine import dataset
 from provbridge.query.granularity import DEFAULT_GRANULARITY, query_granularity
-from provbridge.query.loading import graph_iri
 from provbridge.query.params import canned
 from provbridge.query.results import Result
+from provbridge.query.stored import graph_deps, graph_frame, graph_records
 from provbridge.query.targets import (
     get_store,
     get_trial,
@@ -25,7 +24,7 @@ from provbridge.query.targets import (
     version_number,
 )
 from provbridge.query.terms import to_python
-from provbridge.translate.iris import trial_namespace
+from provbridge.translate.iris import graph_iri, trial_namespace
 
 if TYPE_CHECKING:
     import pandas
@@ -66,10 +65,13 @@ def deps(target: str | int, *, trial: TrialRef | None = None, store: StoreLike =
     by default the trial's own. One row per contributing version (see VERSION_COLUMNS), ordered by
     version; the frame's ``attrs`` hold ``granularity`` (the query's) and ``trial_granularity``."""
     chosen = get_trial(trial, store)
-    if is_stored_graph(chosen):  # an imported PROV document: provbridge.imports.queries, backward_prov.rq
-        from provbridge.imports.queries import graph_deps
+    return DEPENDENCIES[chosen.representation].backward(
+        chosen, target, granularity=granularity, all_versions=all_versions, raw=raw, engine=engine, remote=remote)
 
-        return graph_deps(chosen, target, raw=raw, engine=engine)
+
+def _records_deps(chosen: Trial, target: str | int, *, granularity: int | None, all_versions: bool, raw: bool,
+                  engine: str | None, remote: str | None) -> Any:
+    """:func:`deps` of a captured trial: backward.rq (or backward_all.rq, backward_version.rq) on its versions."""
     level = query_granularity(granularity, chosen)
     name, number = split_target(target)
     if name is not None:
@@ -96,10 +98,13 @@ def impact(target: str, *, trial: TrialRef | None = None, store: StoreLike = Non
     directory, as a shell takes it; see :func:`resolve_name`): every version derived from it, ordered by
     version. ``granularity`` as in :func:`deps`."""
     chosen = get_trial(trial, store)
-    if is_stored_graph(chosen):  # an imported PROV document: provbridge.imports.queries, forward_prov.rq
-        from provbridge.imports.queries import graph_deps
+    return DEPENDENCIES[chosen.representation].forward(
+        chosen, target, granularity=granularity, raw=raw, engine=engine, remote=remote)
 
-        return graph_deps(chosen, target, forward=True, raw=raw, engine=engine)
+
+def _records_impact(chosen: Trial, target: str, *, granularity: int | None, raw: bool, engine: str | None,
+                    remote: str | None) -> Any:
+    """:func:`impact` of a captured trial: forward.rq on its versions."""
     level = query_granularity(granularity, chosen)
     names = path_candidates(chosen, str(target))
     query = canned("forward").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names, "level": level})
@@ -206,19 +211,21 @@ def version_records(result: Result, trial: Trial) -> list[dict[str, Any]]:
     """Rows of a versions-shaped result (backward, forward, versions) as dictionaries with VERSION_COLUMNS,
     ordered by version; the query gives the version IRIs, the store's rows give every other field. Nodes
     that are not stored versions (such as the pre-write state of a file) are left out."""
-    if is_stored_graph(trial):  # an imported PROV document: nodes, not versions
-        from provbridge.imports.queries import graph_records
-
-        return graph_records(result, trial)
-    return [dict(zip(VERSION_COLUMNS, row)) for row in _version_rows(result, trial)]
+    return DEPENDENCIES[trial.representation].records(result, trial)
 
 
 def versions_frame(result: Result, trial: Trial) -> pandas.DataFrame:
     """:func:`version_records` as a DataFrame."""
+    return DEPENDENCIES[trial.representation].frame(result, trial)
+
+
+def _records_rows(result: Result, trial: Trial) -> list[dict[str, Any]]:
+    return [dict(zip(VERSION_COLUMNS, row)) for row in _version_rows(result, trial)]
+
+
+def _records_frame(result: Result, trial: Trial) -> pandas.DataFrame:
     import pandas as pd
 
-    if is_stored_graph(trial):
-        return pd.DataFrame(version_records(result, trial), columns=VERSION_COLUMNS)
     return pd.DataFrame(_version_rows(result, trial), columns=VERSION_COLUMNS)
 
 
@@ -277,6 +284,33 @@ def _trial_frame(result: Result, trials: dict[str, int], columns: list[str]) -> 
         rows.append(row)
     return pd.DataFrame(rows, columns=["trial", *columns])
 
+
+def _graph_deps(chosen: Trial, target: str | int, *, granularity: int | None, all_versions: bool, raw: bool,
+                engine: str | None, remote: str | None) -> Any:
+    """:func:`deps` of a stored graph: backward_prov.rq from the node(s) ``target`` names."""
+    return graph_deps(chosen, target, raw=raw, engine=engine)
+
+
+def _graph_impact(chosen: Trial, target: str, *, granularity: int | None, raw: bool, engine: str | None,
+                  remote: str | None) -> Any:
+    """:func:`impact` of a stored graph: forward_prov.rq from the node(s) ``target`` names."""
+    return graph_deps(chosen, target, forward=True, raw=raw, engine=engine)
+
+
+class Dependencies(NamedTuple):
+    """The query layer's part of a representation (provbridge.translate.representation): how its deps and
+    impact are asked, and how their rows are shaped."""
+
+    backward: Callable[..., Any]
+    forward: Callable[..., Any]
+    records: Callable[[Result, Trial], list[dict[str, Any]]]
+    frame: Callable[[Result, Trial], pandas.DataFrame]
+
+
+DEPENDENCIES: dict[str, Dependencies] = {
+    "records": Dependencies(_records_deps, _records_impact, _records_rows, _records_frame),
+    "graph": Dependencies(_graph_deps, _graph_impact, graph_records, graph_frame),
+}
 
 __all__ = [
     "TrialComparison", "compare_trials", "deps", "impact", "sparql", "tagged_values", "to_python",

@@ -7,7 +7,7 @@ import contextlib
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,13 +127,85 @@ def memory_store(trials: Sequence[Trial]) -> ox.Store:
     return target
 
 
-ENGINES = ("auto", "index", "cache", "memory")
 ENGINE_ENV = "PROVBRIDGE_QUERY_ENGINE"
+
+# name -> opener: a context manager over (store, chosen trials, whole) yielding an object with Dataset's
+# ``query`` interface. The embedded engines register below; others register themselves from their package
+# (``remote``: provbridge.remote.dataset), which PLUGINS names so that it is imported on first use.
+Opener = Callable[..., contextlib.AbstractContextManager[Any]]
+BACKENDS: dict[str, Opener] = {}
+PLUGINS = {"remote": "provbridge.remote.dataset"}
+
+
+def register_backend(name: str, opener: Opener) -> None:
+    """Make ``opener`` the query backend called ``name``."""
+    BACKENDS[name] = opener
+
+
+def backend(name: str) -> Opener:
+    """The backend called ``name`` (importing the package that provides it when it is a plugin)."""
+    if name not in BACKENDS and name in PLUGINS:
+        import importlib
+
+        importlib.import_module(PLUGINS[name])
+    found = BACKENDS.get(name)
+    if found is None:
+        raise QueryError(f"unknown query engine {name!r} (choose from {', '.join(ENGINES)})")
+    return found
+
+
+@contextlib.contextmanager
+def _cache(store: Store, chosen: list[Trial], *, whole: bool) -> Iterator[Dataset]:
+    """This process's in-memory cache, brought up to date."""
+    cache = memory_cache(store)
+    with cache.lock:
+        cache.sync(store, chosen)
+        data = Dataset(cache.target, chosen, whole=whole, persistent=False)
+        try:
+            yield data
+        finally:
+            data.close()
+
+
+@contextlib.contextmanager
+def _memory(store: Store, chosen: list[Trial], *, whole: bool) -> Iterator[Dataset]:
+    """A fresh in-memory store of just these trials."""
+    data = Dataset(memory_store(chosen), chosen, whole=whole, persistent=False)
+    try:
+        yield data
+    finally:
+        data.close()
+
+
+@contextlib.contextmanager
+def _index(store: Store, chosen: list[Trial], *, whole: bool) -> Iterator[Dataset]:
+    """The persistent index, brought up to date; a fresh in-memory store when another process holds it."""
+    index = QueryIndex(store)
+    try:
+        with index.open() as target:
+            index.sync(target, chosen)
+            data = Dataset(target, chosen, whole=whole, persistent=True)
+            del target
+            try:
+                yield data
+            finally:
+                data.close()
+            return
+    except IndexBusy:
+        pass
+    with _memory(store, chosen, whole=whole) as data:
+        yield data
+
+
+register_backend("index", _index)
+register_backend("cache", _cache)
+register_backend("memory", _memory)
+ENGINES = ("auto", "index", "cache", "memory")
 
 
 @contextlib.contextmanager
 def dataset(store: Store, trials: Sequence[Trial] | None = None, *, engine: str | None = None,
-            memory: bool = False, remote: str | None = None) -> Iterator[Dataset]:
+            memory: bool = False, remote: str | None = None) -> Iterator[Any]:
     """The given trials (default: every trial) loaded for querying, by ``engine`` (default
     ``$PROVBRIDGE_QUERY_ENGINE``, else ``auto``):
 
@@ -145,51 +217,21 @@ def dataset(store: Store, trials: Sequence[Trial] | None = None, *, engine: str 
     - ``memory`` (or ``memory=True``): a fresh in-memory store of just these trials;
     - ``auto``: ``memory`` when every chosen trial is running, else ``index``.
 
-    With ``remote`` (a remote's name), the query runs on that SPARQL store instead (provbridge.remote).
+    With ``remote`` (a remote's name), the query runs on that SPARQL store instead: the ``remote`` backend
+    (provbridge.remote.dataset), with the same ``query`` interface.
     """
-    # -- remote SPARQL store (issue 10): a RemoteDataset with the same query() interface --------------
     if remote is not None:
-        from provbridge.remote.dataset import remote_dataset
-
-        with remote_dataset(store, trials, remote) as far:
-            yield far  # type: ignore[misc]
+        with backend("remote")(store, trials, remote=remote) as far:
+            yield far
         return
-    # -- end remote ------------------------------------------------------------------------------------
     whole = trials is None
     chosen = store.trials() if trials is None else list(trials)
     _flush_active(chosen)
     mode = "memory" if memory else (engine or os.environ.get(ENGINE_ENV) or "auto")
     if mode not in ENGINES:
         raise QueryError(f"unknown query engine {mode!r} (choose from {', '.join(ENGINES)})")
-    running = [t for t in chosen if t.status == "running"]
     if mode == "auto":
+        running = [t for t in chosen if t.status == "running"]
         mode = "memory" if chosen and len(running) == len(chosen) else "index"
-    if mode == "cache":
-        cache = memory_cache(store)
-        with cache.lock:
-            cache.sync(store, chosen)
-            data = Dataset(cache.target, chosen, whole=whole, persistent=False)
-            try:
-                yield data
-            finally:
-                data.close()
-        return
-    if mode == "index":
-        index = QueryIndex(store)
-        try:
-            with index.open() as target:
-                index.sync(target, chosen)
-                data = Dataset(target, chosen, whole=whole, persistent=True)
-                del target
-                try:
-                    yield data
-                finally:
-                    data.close()
-                return
-        except IndexBusy:
-            pass
-    data = Dataset(memory_store(chosen), chosen, whole=whole, persistent=False)
-    try:
+    with backend(mode)(store, chosen, whole=whole) as data:
         yield data
-    finally:
-        data.close()

@@ -15,7 +15,8 @@ from provbridge import __version__
 from provbridge.export.rdfterms import Terms, TripleMapper
 from provbridge.export.rdfwrite import write_nquads
 from provbridge.translate import Element, translate
-from provbridge.translate.iris import trial_namespace
+from provbridge.translate.iris import graph_iri, trial_namespace
+from provbridge.translate.representation import representation_of
 from provbridge.translate.trial import ANNOTATIONS
 
 if TYPE_CHECKING:
@@ -25,12 +26,9 @@ FORMAT = 3  # bump when the index layout or the translation changes (2: pb:final
 SMALL = 4 << 20  # N-Quads bytes under which a transactional load beats a bulk load
 LAST_ROW_KEYS = (("executions", "id"), ("versions", "id"), ("derivations", "id"), ("usages", "exec_id"),
                  ("file_accesses", "id"))
+__all__ = ["FORMAT", "LOADS", "content_signature", "graph_iri", "load_trial", "refresh_annotations", "remove_trial",
+           "signature"]
 LOADS: Counter[str] = Counter()  # trial UUID -> loads in this process (tests, diagnostics)
-
-
-def graph_iri(trial: Trial) -> str:
-    """The named graph of a trial: its bundle IRI (``<namespace>bundle``), as the exports write it."""
-    return trial_namespace(trial.uuid) + "bundle"
 
 
 def signature(trial: Trial, content: str | None = None) -> str | None:
@@ -78,10 +76,10 @@ def refresh_annotations(target: ox.Store, trial: Trial) -> bool:
     few triples of its activity that housekeeping changes, instead of removing and reloading its whole
     graph (which takes minutes on disk at a million records). False for an imported document, whose graph
     is stored as it came."""
+    if not representation_of(trial).annotations_in_place:
+        return False
     translation = translate(trial)
     part = translation.parts[0]
-    if part.stored_graph:
-        return False
     mapper = TripleMapper(Terms(translation.prefixes, compact=False))
     graph = ox.NamedNode(graph_iri(trial))
     subject = ox.NamedNode(part.iri(part.trial_id))

@@ -17,8 +17,8 @@ from typing import IO, TYPE_CHECKING
 
 from provbridge.errors import RemoteError
 from provbridge.export.rdfwrite import write_nquads
-from provbridge.query.loading import graph_iri
 from provbridge.translate import translate
+from provbridge.translate.iris import graph_iri
 
 if TYPE_CHECKING:
     from provbridge.store.store import Trial

@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from provbridge.errors import QueryError, RemoteError
-from provbridge.query.engine import form_of, is_update
-from provbridge.query.loading import graph_iri
+from provbridge.query.engine import form_of, is_update, register_backend
 from provbridge.query.results import Result, from_oxigraph
 from provbridge.remote.config import Remote, get_remote
 from provbridge.remote.content import DESCRIPTION, description_iri
 from provbridge.remote.http import Client
+from provbridge.translate.iris import graph_iri
 
 if TYPE_CHECKING:
     from provbridge.store.store import Store, Trial
@@ -125,3 +125,12 @@ def remote_dataset(store: Store, trials: Sequence[Trial] | None, name: str) -> I
             yield data
         finally:
             data.close()
+
+
+@contextlib.contextmanager
+def _remote_backend(store: Store, trials: Sequence[Trial] | None, *, remote: str) -> Iterator[RemoteDataset]:
+    with remote_dataset(store, trials, remote) as far:
+        yield far
+
+
+register_backend("remote", _remote_backend)

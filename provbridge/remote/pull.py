@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from provbridge.errors import RemoteError
-from provbridge.query.loading import graph_iri
 from provbridge.remote.config import Remote, graph_url
 from provbridge.remote.content import description_iri
 from provbridge.remote.dataset import remote_graphs
 from provbridge.remote.http import Client
+from provbridge.translate.iris import graph_iri
 
 if TYPE_CHECKING:
     from provbridge.store.store import Store

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from provbridge.errors import RemoteError
 from provbridge.progress import Progress
-from provbridge.query.loading import graph_iri, signature
+from provbridge.query.loading import signature
 from provbridge.remote.config import Remote, graph_url
 from provbridge.remote.content import BATCH_BYTES, Content, trial_content
 from provbridge.remote.dataset import graph_size
 from provbridge.remote.http import Client
 from provbridge.remote.pull import pulled_from
 from provbridge.remote.records import PushRecord
+from provbridge.translate.iris import graph_iri
 
 if TYPE_CHECKING:
     from provbridge.store.store import Store, Trial

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from provbridge.query.granularity import DEFAULT_GRANULARITY
@@ -32,15 +33,8 @@ def graph(trial: Trial, var: str | None = None, granularity: int | None = DEFAUL
     ``collapse``: folded loops drawn once with ×count; above ``budget`` nodes (or a layout too costly for
     ``dot``) one node per variable.
     ``engine``: ``dot`` or ``sfdp``; by default ``dot``, or ``sfdp`` when too large for ``dot``."""
-    from provbridge.imports.graphs import is_stored_graph
-    from provbridge.render.build import build_trial
-
     def build(one: Trial) -> Drawing:
-        if is_stored_graph(one):  # an imported PROV document: its records, drawn as any PROV document
-            from provbridge.imports.drawing import imported_drawing
-
-            return imported_drawing(one, var)
-        return build_trial(one, var=var, granularity=granularity, files=files, collapse=collapse)
+        return DRAWINGS[one.representation](one, var=var, granularity=granularity, files=files, collapse=collapse)
 
     drawing = build(trial)
     if diff is not None:
@@ -54,6 +48,26 @@ def graph(trial: Trial, var: str | None = None, granularity: int | None = DEFAUL
 
         drawing = summarise(drawing)
     return layout(drawing, engine=engine, timeout=timeout)
+
+
+def _records_drawing(trial: Trial, *, var: str | None, granularity: int | None, files: bool,
+                     collapse: bool) -> Drawing:
+    """A captured trial's dataflow (render.build)."""
+    from provbridge.render.build import build_trial
+
+    return build_trial(trial, var=var, granularity=granularity, files=files, collapse=collapse)
+
+
+def _graph_drawing(trial: Trial, *, var: str | None, granularity: int | None, files: bool,
+                   collapse: bool) -> Drawing:
+    """A stored graph's records, drawn as any PROV document (render.stored)."""
+    from provbridge.render.stored import imported_drawing
+
+    return imported_drawing(trial, var)
+
+
+# representation (provbridge.translate.representation) -> how a trial held so is drawn
+DRAWINGS: dict[str, Callable[..., Drawing]] = {"records": _records_drawing, "graph": _graph_drawing}
 
 
 def document_graph(path: str | os.PathLike[str], fmt: str | None = None, *, engine: str | None = None,

@@ -7,7 +7,7 @@ import re
 
 import pydot
 
-from provbridge.render import style
+import provbridge.render.style as style
 from provbridge.render.model import Drawing
 from provbridge.render.output import run_graphviz, write_output
 

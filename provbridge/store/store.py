@@ -21,22 +21,36 @@ TRIAL_COLUMNS = (
     "started_at, ended_at, exit_code, exception, traceback, note, provbridge_version, python_version"
 )
 MODULE_SCOPES = ("<module>", "file")
+# How a trial's provenance is held, chosen once when its Trial is built (see provbridge.translate.representation):
+# "records" (captured runs, noWorkflow imports: executions, versions...) or "graph" (imported and pulled PROV
+# documents: a stored RDF graph, provbridge.store.graphs). Its origin (script, module, notebook, imported) is ``kind``.
+RECORDS, GRAPH = "records", "graph"
+REPRESENTATION_SQL = (
+    f"CASE WHEN EXISTS (SELECT 1 FROM import_graphs g WHERE g.trial_id = trials.id) THEN '{GRAPH}' "
+    f"ELSE '{RECORDS}' END"
+)
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = False) -> Store:
+def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = False,
+               factory: type[Store] | None = None) -> Store:
     """Open the project's store: ``path`` may be a ``.provbridge`` directory, a data file, or a directory
-    to search upwards from (default: the working directory or ``$PROVBRIDGE_DIR``)."""
+    to search upwards from (default: the working directory or ``$PROVBRIDGE_DIR``). ``factory`` is the
+    Store class to build (provbridge.api's adds the export/query/diagram methods)."""
+    cls = factory or Store
     if path is not None and Path(path).is_file():
-        return Store(Path(path).resolve().parent, db_path=Path(path).resolve(), create=create)
+        return cls(Path(path).resolve().parent, db_path=Path(path).resolve(), create=create)
     if path is not None and Path(path).name == ".provbridge":
-        return Store(Path(path).resolve(), create=create)
-    return Store(find_store_dir(path), create=create)
+        return cls(Path(path).resolve(), create=create)
+    return cls(find_store_dir(path), create=create)
 
 
 class Store:
     """A provbridge data file. Reading never changes recorded trials, except that trials whose recording
     process died are marked ``interrupted``. A store we may not write to is opened read-only
-    (``readonly``): reading commands work, writing ones fail with a StoreError."""
+    (``readonly``): reading commands work, writing ones fail with a StoreError. Its trials are built as
+    ``trial_class`` (provbridge.api's Store builds provbridge.api.Trial, with the export/query methods)."""
+
+    trial_class: type[Trial]
 
     def __init__(self, directory: Path, *, db_path: Path | None = None, create: bool = False) -> None:
         self.directory = directory
@@ -82,8 +96,8 @@ class Store:
     # -- trials ------------------------------------------------------------------------------------
     def trials(self) -> list[Trial]:
         """Every trial, oldest first."""
-        rows = self.conn.execute(f"SELECT {TRIAL_COLUMNS} FROM trials ORDER BY id").fetchall()
-        return [Trial(self, row) for row in rows]
+        rows = self.conn.execute(f"SELECT {self._columns} FROM trials ORDER BY id").fetchall()
+        return [self.trial_class(self, row) for row in rows]
 
     def resolve(self, ref: str | int) -> int:
         """The sequence number of a trial given by number, ``last``, ``last~N``, UUID (prefix) or name."""
@@ -115,14 +129,17 @@ class Store:
     def trial(self, ref: str | int) -> Trial:
         """One trial by reference (see :meth:`resolve`)."""
         tid = self.resolve(ref)
-        row = self.conn.execute(f"SELECT {TRIAL_COLUMNS} FROM trials WHERE id = ?", (tid,)).fetchone()
-        return Trial(self, row)
+        row = self.conn.execute(f"SELECT {self._columns} FROM trials WHERE id = ?", (tid,)).fetchone()
+        return self.trial_class(self, row)
 
-    def sparql(self, query: str, trials: Any = None, **options: Any) -> Any:
-        """Run a SPARQL query over some trials (default: all); see provbridge.query.sparql."""
-        from provbridge.query import sparql
-
-        return sparql(self, query, trials=trials, **options)
+    @cached_property
+    def _columns(self) -> str:
+        """The trial columns plus each trial's representation (``records`` in a data file of schema 1, which
+        has no stored graphs)."""
+        found = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'import_graphs'"
+        ).fetchone()
+        return f"{TRIAL_COLUMNS}, {REPRESENTATION_SQL if found else repr(RECORDS)}"
 
     def code(self, code_id: int) -> Code:
         """A code component (script, module or cell source) by id."""
@@ -133,15 +150,17 @@ class Store:
 
 
 class Trial:
-    """A read-only view of one recorded trial."""
+    """A read-only view of one recorded trial. ``representation`` says how its provenance is held:
+    ``records`` or ``graph`` (a stored RDF graph); ``kind`` says where it came from."""
 
     def __init__(self, store: Store, row: tuple[Any, ...]) -> None:
         self.store = store
+        self.representation: str = row[21] if len(row) > 21 else RECORDS
         (
             self.id, self.uuid, self.name, self.kind, self.status, command, self.main, self.main_code_id,
             self.cwd, self.hostname, self.user, self.pid, self.granularity, started, ended, self.exit_code,
             self.exception, self.traceback, self.note, self.provbridge_version, self.python_version,
-        ) = row
+        ) = row[:21]
         self.command: list[str] = json.loads(command) if command else []
         self.started_at: datetime | None = parse_time(started)
         self.ended_at: datetime | None = parse_time(ended)
@@ -267,45 +286,6 @@ class Trial:
             (result[table],) = self.conn.execute(sql, (self.id,)).fetchone()
         return result
 
-    # -- W3C PROV ----------------------------------------------------------------------------------
-    def export(self, target: Any = None, fmt: str | None = None, *, base: str | None = None) -> Any:
-        """Write this trial as W3C PROV to a path, a stream or stdout; the format comes from ``fmt`` or
-        the file extension (json, jsonld, ttl, trig, nq, nt, xml, provn). See provbridge.export."""
-        from provbridge.export import export
-
-        return export(self, target, fmt, base=base)
-
-    def to_prov(self, *, base: str | None = None) -> Any:
-        """This trial as a ``prov.model.ProvDocument`` (one bundle)."""
-        from provbridge.export import to_prov
-
-        return to_prov(self, base=base)
-
-    def to_rdf(self, *, base: str | None = None) -> Any:
-        """This trial's PROV-O graph as an ``rdflib.Dataset`` (one named graph)."""
-        from provbridge.export import to_rdf
-
-        return to_rdf(self, base=base)
-
-    def deps(self, target: str | int, *, granularity: int | None = None, all_versions: bool = False,
-             raw: bool = False) -> Any:
-        """Backward dependencies of a variable, NAME@N or version N, via SPARQL; see provbridge.query.deps."""
-        from provbridge.query import deps
-
-        return deps(target, trial=self, granularity=granularity, all_versions=all_versions, raw=raw)
-
-    def impact(self, target: str, *, granularity: int | None = None, raw: bool = False) -> Any:
-        """Forward impact of a variable or file, via SPARQL; see provbridge.query.impact."""
-        from provbridge.query import impact
-
-        return impact(target, trial=self, granularity=granularity, raw=raw)
-
-    def graph(self, var: str | None = None, granularity: int | None = None, diff: Any = None, **options: Any) -> Any:
-        """A Graphviz diagram (pydot.Dot with _repr_svg_) of the trial, a variable's dependencies or a diff."""
-        from provbridge.render import graph
-
-        return graph(self, var, granularity, diff, **options)
-
     # -- dependencies ------------------------------------------------------------------------------
     def _resolve_versions(self, target: str | int, all_versions: bool) -> list[int]:
         if isinstance(target, int):
@@ -349,6 +329,9 @@ class Trial:
         if (self.granularity if granularity is None else granularity) == 0:
             result = [v for v in result if v.scope in MODULE_SCOPES]
         return result
+
+
+Store.trial_class = Trial
 
 
 def _like_prefix(text: str) -> str:

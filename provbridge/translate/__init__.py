@@ -17,17 +17,17 @@ from provbridge.translate.records import (
     QName,
     Record,
     Relation,
+    Statement,
     Value,
 )
 from provbridge.translate.trial import TrialTranslation
 
 if TYPE_CHECKING:
-    from provbridge.imports.translation import ImportedTranslation
     from provbridge.store.store import Trial
 
 __all__ = [
     "DEFAULT_BASE", "PB_NS", "PROV_NS", "RELATIONS", "VOCAB_PREFIXES", "XSD_NS", "Element", "Iri", "QName",
-    "Record", "Relation", "Translation", "TrialTranslation", "Value", "escape", "file_iri", "translate",
+    "Record", "Relation", "Statement", "Translation", "TrialTranslation", "Value", "escape", "file_iri", "translate",
     "trial_namespace", "trial_prefix",
 ]
 
@@ -36,9 +36,9 @@ class Translation:
     """A PROV document over several trials: the vocabulary prefixes, one namespace and bundle per trial."""
 
     def __init__(self, trials: Iterable[Trial], *, base: str | None = None) -> None:
-        from provbridge.imports.translation import imported_part
+        from provbridge.translate.representation import representation_of
 
-        self.parts: list[TrialTranslation | ImportedTranslation] = []
+        self.parts: list[TrialTranslation] = []
         seen: set[str] = set()
         taken: set[str] = set(VOCAB_PREFIXES)
         for trial in trials:
@@ -46,8 +46,7 @@ class Translation:
                 continue
             seen.add(trial.uuid)
             prefix = trial_prefix(trial.uuid, taken)
-            # an imported PROV document keeps its stored graph (provbridge.imports)
-            part = imported_part(trial, prefix=prefix, base=base) or TrialTranslation(trial, prefix=prefix, base=base)
+            part = representation_of(trial).part(trial, prefix=prefix, base=base)
             taken.add(part.prefix)
             self.parts.append(part)
         self.prefixes: dict[str, str] = {**VOCAB_PREFIXES, **{p.prefix: p.namespace for p in self.parts}}
@@ -56,13 +55,12 @@ class Translation:
         """Records at the top level of the document (one bundle entity per trial); ``imported=False`` leaves
         out those of imported documents (a merged graph has no bundle for them to describe)."""
         for part in self.parts:
-            if imported or not part.stored_graph:
-                yield from part.document_records()
+            yield from part.document_records(merged=not imported)
 
     @property
     def imported(self) -> bool:
         """True when some trial is an imported PROV document (its graph is RDF, not PROV records)."""
-        return any(part.stored_graph for part in self.parts)
+        return not all(part.prov_records for part in self.parts)
 
     def expand(self, qname: str) -> str:
         """The absolute IRI of a ``prefix:local`` name declared in this document."""

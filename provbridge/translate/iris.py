@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Protocol
 from urllib.parse import quote
 
 DEFAULT_BASE = "https://w3id.org/provbridge/trial/{uuid}/"
@@ -57,3 +58,16 @@ def escape(name: str) -> str:
 def file_iri(path: str) -> str:
     """The ``file:`` IRI of an absolute path, percent-encoded (spaces, ``#``, quotes, non-ASCII)."""
     return "file://" + quote(path if path.startswith("/") else "/" + path, safe="/-._~!$&()*+,;=:@")
+
+
+def graph_iri(trial: HasUuid | str, base: str | None = None) -> str:
+    """The named graph of a trial (or of the trial with this UUID): its bundle IRI (``<namespace>bundle``),
+    as the exports write it and the query engines load it."""
+    return trial_namespace(trial if isinstance(trial, str) else trial.uuid, base) + "bundle"
+
+
+class HasUuid(Protocol):
+    """Anything naming a trial by its UUID (a Trial, a pulled trial's description)."""
+
+    @property
+    def uuid(self) -> str: ...

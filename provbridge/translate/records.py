@@ -60,7 +60,16 @@ class Relation(NamedTuple):
         return bool(self.id or self.time or self.secondary or self.attrs)
 
 
-Record = Element | Relation
+class Statement(NamedTuple):
+    """One triple of a stored RDF graph (an imported or pulled document), as N-Triples terms: what such a
+    trial's records are, since its graph is kept as it came rather than mapped to elements and relations."""
+
+    subject: str
+    predicate: str
+    object: str
+
+
+Record = Element | Relation | Statement
 
 # PROV-JSON / PROV-N argument names per relation kind: (subject, object, secondary, time?).
 RELATIONS: dict[str, tuple[str, str, str | None, bool]] = {

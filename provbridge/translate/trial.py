@@ -39,7 +39,8 @@ class TrialTranslation:
     :meth:`records` is a generator over SQL cursors: it holds one row at a time, plus small indexes
     (tags, code plans, the last execution of each parent, the file reads)."""
 
-    stored_graph = False  # True for an imported document's part, whose content is a stored RDF graph
+    representation = "records"  # how the trial is held (provbridge.translate.representation)
+    prov_records = True  # its records are PROV elements and relations (not a stored graph's statements)
 
     def __init__(self, trial: Trial, *, prefix: str, base: str | None = None) -> None:
         self.trial = trial
@@ -54,6 +55,16 @@ class TrialTranslation:
         self._plans: dict[int, str] = {}
         self._file_reads: set[tuple[int, int]] = set()
         self._revisions: set[tuple[int, int]] = set()
+
+    @property
+    def bundle_iri(self) -> str:
+        """The bundle's IRI: the trial's named graph (translate.iris.graph_iri with this part's base)."""
+        return self.namespace + "bundle"
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes this part's records use beyond the vocabulary's: its own namespace."""
+        return {self.prefix: self.namespace}
 
     # -- identifiers ----------------------------------------------------------------------------------
     def execution_id(self, exec_id: int) -> str:
@@ -78,8 +89,8 @@ class TrialTranslation:
         return self.namespace + qname[len(self.p):]
 
     # -- records --------------------------------------------------------------------------------------
-    def document_records(self) -> Iterator[Record]:
-        """Records outside the trial's bundle: the bundle itself, as an entity."""
+    def document_records(self, *, merged: bool = False) -> Iterator[Record]:
+        """Records outside the trial's bundle: the bundle itself, as an entity (also in a merged graph)."""
         yield Element("entity", self.bundle_id, (("prov:type", QName("prov:Bundle")),
                                                   ("prov:label", f"trial {self.trial.uuid}")))
 

@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 from provbridge.errors import FormatError
 from provbridge.export import export_bytes
 from provbridge.imports import import_document
-from provbridge.imports.graphs import triple_lines
+from provbridge.store.graphs import triple_lines
 from provbridge.store.store import Store, Trial
 
 CORPUS = Path(prov.__file__).parent / "tests"

@@ -13,7 +13,7 @@ from provbridge.imports import import_document
 from provbridge.imports.diff import record_diff
 from provbridge.manage.common import ManageError
 from provbridge.manage.diff import diff
-from provbridge.store.store import Store, open_store
+from provbridge.api import Store, open_store
 from tests.conftest import Project
 from tests.imports.test_queries import QUALIFIED, UNQUALIFIED
 

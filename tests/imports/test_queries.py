@@ -9,7 +9,7 @@ import pytest
 
 from provbridge.errors import VariableNotFoundError
 from provbridge.imports import import_document
-from provbridge.store.store import Store, Trial, open_store
+from provbridge.api import Store, Trial, open_store
 
 UNQUALIFIED = """
 @prefix prov: <http://www.w3.org/ns/prov#> .

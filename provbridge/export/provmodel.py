@@ -1,5 +1,5 @@
-"""An imported graph as a ``prov`` package document (for PROV-JSON, PROV-XML and PROV-N exports, diagrams
-and diffs), decoded from PROV-O by the ``prov`` package's RDF reader."""
+"""A stored graph (imported or pulled trial) as a ``prov`` package document (for PROV-JSON, PROV-XML and PROV-N
+exports, diagrams and diffs), decoded from PROV-O by the ``prov`` package's RDF reader."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from provbridge.errors import FormatError
-from provbridge.imports.graphs import triple_lines
+from provbridge.store.graphs import triple_lines
 
 if TYPE_CHECKING:
     from prov.model import ProvBundle, ProvDocument

@@ -1,5 +1,6 @@
-"""Dependencies in imported PROV documents: deps and impact over PROV-O derivation, usage and generation
-chains (``backward_prov.rq``, ``forward_prov.rq``), with the rows shaped like those of captured trials."""
+"""Dependencies in trials held as stored graphs (imported PROV documents): deps and impact over PROV-O
+derivation, usage and generation chains (``backward_prov.rq``, ``forward_prov.rq``), with the rows shaped like
+those of captured trials."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from provbridge.errors import VariableNotFoundError
-from provbridge.imports.graphs import chunk_texts, graph_info
+from provbridge.query.engine import dataset
+from provbridge.query.params import canned
+from provbridge.query.results import Result
+from provbridge.store.graphs import chunk_texts, graph_info
+from provbridge.translate.iris import graph_iri
+from provbridge.translate.representation import representation_of
 
-if TYPE_CHECKING:  # the query layer imports this module: its modules are imported where used
+if TYPE_CHECKING:
     import pandas
 
-    from provbridge.query.results import Result
     from provbridge.store.store import Trial
 
 ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
@@ -26,30 +31,22 @@ def graph_deps(trial: Trial, target: str | int, *, forward: bool = False, raw: b
     """Backward dependencies (or, with ``forward``, the impact) of the node(s) ``target`` denotes in an
     imported trial: a pb:name/prov:label/rdfs:label, an IRI, a ``prefix:local`` name of the document, or
     the local part of an identifier. Rows as :func:`graph_records`, ordered by name and IRI."""
-    from provbridge.query.engine import dataset
-    from provbridge.query.loading import graph_iri
-    from provbridge.query.params import canned
-
     graph = ox.NamedNode(graph_iri(trial))
+    chosen = representation_of(trial)
     with dataset(trial.store, [trial], engine=engine) as data:
         starts = _starts(data, trial, str(target))
-        query = canned("forward_prov" if forward else "backward_prov")
+        query = canned(chosen.forward_query if forward else chosen.backward_query)
         result = data.query(query.bind({"g": graph, "target": starts}))
     return result if raw else graph_frame(result, trial)
 
 
 def start_nodes(trial: Trial, target: str, *, engine: str | None = None) -> list[Any]:
     """The node(s) ``target`` denotes in an imported trial (see :func:`graph_deps`)."""
-    from provbridge.query.engine import dataset
-
     with dataset(trial.store, [trial], engine=engine) as data:
         return _starts(data, trial, target)
 
 
 def _starts(data: Any, trial: Trial, target: str) -> list[Any]:
-    from provbridge.query.loading import graph_iri
-    from provbridge.query.params import canned
-
     graph = ox.NamedNode(graph_iri(trial))
     found = data.query(canned("prov_targets").bind(
         {"g": graph, "var": target, "iri": candidate_iris(trial, target)}))
@@ -122,6 +119,6 @@ def graph_frame(result: Result, trial: Trial) -> pandas.DataFrame:
     """:func:`graph_records` as a DataFrame with the query layer's version columns."""
     import pandas as pd
 
-    from provbridge.query.api import VERSION_COLUMNS
+    from provbridge.query.details import FIELDS
 
-    return pd.DataFrame(graph_records(result, trial), columns=VERSION_COLUMNS)
+    return pd.DataFrame(graph_records(result, trial), columns=["trial", "version", *FIELDS, "iri"])

@@ -1,11 +1,12 @@
-"""Diagrams of imported PROV documents: their records drawn like any PROV document (render.provdoc), or only
-a node's backward dependencies."""
+"""Diagrams of trials held as stored graphs (imported PROV documents): their records drawn like any PROV
+document (render.provdoc), or only a node's backward dependencies."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from provbridge.export import to_prov
+from provbridge.query.stored import graph_deps, start_nodes
 from provbridge.render.model import Drawing
 from provbridge.render.provdoc import draw_document
 
@@ -15,14 +16,12 @@ if TYPE_CHECKING:
 
 def imported_drawing(trial: Trial, var: str | None = None) -> Drawing:
     """The records of an imported trial (its one bundle, without the bundle's cluster); with ``var``, only
-    the node(s) it names and their backward dependencies (see provbridge.imports.queries)."""
+    the node(s) it names and their backward dependencies (see provbridge.query.stored)."""
     document = to_prov(trial)
     bundles = list(document.bundles)
     drawing = draw_document(bundles[0] if bundles else document, f"trial {trial.id} ({trial.label})")
     if var is None:
         return drawing
-    from provbridge.imports.queries import graph_deps
-
     result = graph_deps(trial, var, raw=True)
     keep = {str(row[1]).strip("<>") for row in result.terms} | _targets(trial, var)
     names = _iris(document)
@@ -33,8 +32,6 @@ def imported_drawing(trial: Trial, var: str | None = None) -> Drawing:
 
 
 def _targets(trial: Trial, var: str) -> set[str]:
-    from provbridge.imports.queries import start_nodes
-
     return {node.value for node in start_nodes(trial, var)}
 
 

@@ -1,4 +1,5 @@
-"""Imported graphs in the store: N-Triples term lines written and read back in compressed chunks."""
+"""Stored RDF graphs of trials (imported or pulled documents): N-Triples term lines written and read back in
+compressed chunks."""
 
 from __future__ import annotations
 
@@ -39,11 +40,6 @@ def graph_info(trial: Trial) -> GraphInfo | None:
     if row is None:
         return None
     return GraphInfo(row[0], row[1], row[2], json.loads(row[3] or "{}"))
-
-
-def is_stored_graph(trial: Trial) -> bool:
-    """True when ``trial`` is an imported PROV document whose graph is stored as RDF."""
-    return graph_info(trial) is not None
 
 
 def triple_lines(conn: sqlite3.Connection, trial_id: int) -> Iterator[str]:
