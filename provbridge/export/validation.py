@@ -11,8 +11,8 @@ from typing import Any
 
 from provbridge.errors import FormatError, ProvbridgeError
 from provbridge.export.registry import Format, find_format
-from provbridge.xmlsafe import PROLOG_LIMIT, dtd_problem, looks_like_xml
 from provbridge.schemas import schema_file
+from provbridge.xmlsafe import PROLOG_LIMIT, dtd_problem, looks_like_xml
 
 RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld"}
 PROV_READ_FORMATS = {"json": "json", "xml": "xml", "provn": "provn"}

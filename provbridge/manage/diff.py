@@ -80,7 +80,7 @@ class TrialDiff:
 
     def text(self) -> str:
         """A readable report, one section per kind of difference."""
-        from provbridge.cli.table import cell, format_table
+        from provbridge.tables import cell, format_table
 
         out = [f"trial {self.a} ({self.a_label}) → trial {self.b} ({self.b_label})"]
         if self.empty:
