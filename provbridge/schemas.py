@@ -1,19 +1,19 @@
-"""Finds provbridge's schema files: the repository's ``schemas/`` folder, or its copy inside a wheel."""
+"""Finds provbridge's own schema files, shipped as package resources in ``provbridge/resources/``."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from provbridge.errors import ProvbridgeError
 
-_PACKAGE = Path(__file__).resolve().parent
-CANDIDATES = (_PACKAGE.parent / "schemas", _PACKAGE / "resources")
-
 
 def schema_file(name: str) -> Path:
-    """The path of ``schemas/NAME`` (store.sql, prov-json.schema.json, provbridge-shapes.ttl, ...)."""
-    for folder in CANDIDATES:
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    raise ProvbridgeError(f"cannot find {name} (looked in {', '.join(str(c) for c in CANDIDATES)})")
+    """The path of resource NAME (store.sql, prov-json.schema.json, provbridge-shapes.ttl, ...).
+
+    The top-level ``schemas/`` folder of the repository is a link to the same files."""
+    candidate = resources.files("provbridge") / "resources" / name
+    path = Path(str(candidate))
+    if not path.is_file():
+        raise ProvbridgeError(f"cannot find the packaged resource {name} (looked in {path.parent})")
+    return path
