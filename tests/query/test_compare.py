@@ -43,9 +43,11 @@ def test_only_in_one_files_and_operations(runs) -> None:  # type: ignore[no-unty
     comparison = compare_trials(first, second)
     assert comparison.only.empty
     written = hashlib.sha256((project.root / "out.json").read_bytes()).hexdigest()
-    # The second run read the first run's output before replacing it: only its new content is its own.
-    assert [tuple(r) for r in comparison.files[["side", "path", "sha256"]].itertuples(index=False)] == [
-        (2, str(project.root / "out.json"), written)]
+    first_output = hashlib.sha256(b'{"scaled": 2.0, "label": "run"}').hexdigest()
+    # The second run truncated the first run's output with mode "w" without reading it (issue 15): each
+    # trial wrote its own content, so each content is in one trial only.
+    assert sorted(tuple(r) for r in comparison.files[["side", "path", "sha256"]].itertuples(index=False)) == [
+        (1, str(project.root / "out.json"), first_output), (2, str(project.root / "out.json"), written)]
     steps = [tuple(r) for r in comparison.operations[["side", "line", "previous", "operation"]].itertuples(
         index=False)]
     assert steps == [
@@ -68,7 +70,7 @@ def test_comparison_queries_agree_with_rdflib(runs) -> None:  # type: ignore[no-
     counts = {}
     for name in ("compare_variables", "compare_only", "compare_files", "compare_operations"):
         counts[name] = len(assert_same_rows([first, second], canned(name).bind(params)))
-    assert counts == {"compare_variables": 8, "compare_only": 0, "compare_files": 1, "compare_operations": 10}
+    assert counts == {"compare_variables": 8, "compare_only": 0, "compare_files": 2, "compare_operations": 10}
     swapped = {"g1": params["g2"], "g2": params["g1"]}
     assert len(assert_same_rows([first, second], canned("compare_only").bind(swapped))) == 0
 

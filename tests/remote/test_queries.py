@@ -223,8 +223,9 @@ def test_diff_and_values_on_the_remote(pushed: Project) -> None:
         ("rate", 0.5, 0.25), ("result", changed["variables"][1]["value1"], changed["variables"][1]["value2"]),
         ("scaled", 3.5, 1.75)]
     assert changed["only"] == [{"side": 1, "trial": 2, "name": "provbridge", "scope": "<module>"}]
-    # trial 3 found trial 2's out.json before rewriting it: only its own output is new
-    assert [(f["side"], f["trial"], f["path"].rsplit("/", 1)[-1]) for f in changed["files"]] == [(2, 3, "out.json")]
+    # trial 3 truncated trial 2's out.json without reading it: each trial's output is its own
+    assert [(f["side"], f["trial"], f["path"].rsplit("/", 1)[-1]) for f in changed["files"]] == [
+        (1, 2, "out.json"), (2, 3, "out.json")]
     text = pushed.run("diff", "2", "3", "--remote", "origin").stdout
     assert text.startswith("trial 2 vs trial 3 on remote origin\n\nvariables in both: 3\n")
     assert "\nvariables in one trial only: 1\n" in text
