@@ -50,7 +50,7 @@ class InstrumentingLoader(importlib.machinery.SourceFileLoader):
 
     def get_code(self, fullname: str) -> CodeType:
         path = self.get_filename(fullname)
-        source = importlib.util.decode_source(self.get_data(path))  # type: ignore[attr-defined]
+        source = importlib.util.decode_source(self.get_data(path))
         code, code_id = self.recorder.compile(source, path, "module", module_label=fullname, path=path)
         self._code_id = code_id
         return code

@@ -365,9 +365,9 @@ class Instrumenter:
             for handler in node.handlers:  # type: ignore[attr-defined]
                 handler.body = self.block(handler.body, scope, qual)
                 if handler.name:
-                    index = self._info(handler, scope, reads=reads_of([handler.type]),  # type: ignore[arg-type]
+                    index = self._info(handler, scope, reads=reads_of([handler.type]),
                                        targets=((handler.name, "except"),))
-                    handler.body.insert(0, self._hook(handler, index, [handler.name]))  # type: ignore[arg-type]
+                    handler.body.insert(0, self._hook(handler, index, [handler.name]))
             node.orelse = self.block(node.orelse, scope, qual)  # type: ignore[attr-defined]
             node.finalbody = self.block(node.finalbody, scope, qual)  # type: ignore[attr-defined]
             return [node]

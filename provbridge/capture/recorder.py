@@ -380,7 +380,7 @@ class Recorder:
     # -- internals -----------------------------------------------------------------------------------
     def _stack(self) -> list[Scope]:
         try:
-            return self.tls.stack  # type: ignore[no-any-return]
+            return self.tls.stack
         except AttributeError:
             stack: list[Scope] = []
             self.tls.stack = stack

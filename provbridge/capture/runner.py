@@ -468,11 +468,11 @@ class _RecursionOffset:
 
         getrecursionlimit.__doc__, setrecursionlimit.__doc__ = real_get.__doc__, real_set.__doc__
         real_set(real_get() + offset)
-        sys.getrecursionlimit, sys.setrecursionlimit = getrecursionlimit, setrecursionlimit  # type: ignore[assignment]
+        sys.getrecursionlimit, sys.setrecursionlimit = getrecursionlimit, setrecursionlimit
 
     def uninstall(self) -> None:
         limit = sys.getrecursionlimit()
-        sys.getrecursionlimit, sys.setrecursionlimit = self.real_get, self.real_set  # type: ignore[assignment]
+        sys.getrecursionlimit, sys.setrecursionlimit = self.real_get, self.real_set
         self.real_set(max(limit, 1))
 
 

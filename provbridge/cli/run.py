@@ -99,7 +99,7 @@ def main(argv: list[str], store: str | None = None) -> int:
     store_arg: str | None = ns.store or store
     store_dir = Path(store_arg).resolve() if store_arg else None
     if not ns.module and ns.target.endswith(".ipynb"):
-        from provbridge.notebook.runner import run_notebook_cli  # type: ignore[import-not-found]
+        from provbridge.notebook.runner import run_notebook_cli
 
         return int(run_notebook_cli(ns, store_dir))
     from provbridge.capture.recorder import DEFAULT_FOLD

@@ -42,8 +42,8 @@ def open_output(target: Target | None) -> Iterator[BinaryIO]:
             yield raw
             raw.flush()
         else:
-            buffered = io.BufferedWriter(_TextAdapter(target), 1 << 20)  # type: ignore[arg-type]
-            yield buffered  # type: ignore[misc]
+            buffered = io.BufferedWriter(_TextAdapter(target), 1 << 20)
+            yield buffered
             buffered.flush()
         return
     yield target  # type: ignore[misc]

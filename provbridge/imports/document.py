@@ -38,7 +38,7 @@ def import_document(store: Store, source: Source, fmt: str | None = None, *, nam
     unless the whole document parses and every graph holds PROV; a FormatError says why otherwise.
     A document whose bytes were imported before in the same format is not imported again: its trials
     are returned. ``origin`` is recorded as the source (default: the absolute path, or ``<stream>``)."""
-    path = None if hasattr(source, "read") else Path(source)  # type: ignore[arg-type]
+    path = None if hasattr(source, "read") else Path(source)
     chosen = import_format(fmt, path)
     label = origin or (os.path.abspath(path) if path is not None else "<stream>")
     digest, stream, size = _open(source, path, label)
@@ -91,7 +91,7 @@ def _open(source: Source, path: Path | None, label: str) -> tuple[str, IO[bytes]
             spool = tempfile.SpooledTemporaryFile(64 << 20)
             for block in iter(lambda: stream.read(1 << 20), b""):
                 spool.write(block)
-            stream = spool  # type: ignore[assignment]
+            stream = spool
     stream.seek(0)
     for block in iter(lambda: stream.read(1 << 20), b""):
         if isinstance(block, str):

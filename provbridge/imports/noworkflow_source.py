@@ -105,7 +105,7 @@ class TrialSource:
         self._lines: dict[int, list[str]] = {}
 
     def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
-        return self.conn.execute(sql, (self.trial,))  # type: ignore[return-value]
+        return self.conn.execute(sql, (self.trial,))
 
     def reprs(self, wanted: set[int]) -> dict[int, str]:
         """noWorkflow's ``repr`` of the ``wanted`` evaluations (read in one pass, kept only for those)."""

@@ -58,7 +58,7 @@ class CellKernelClient(AsyncKernelClient):
 
     cell: Any = None
 
-    def execute(self, code: str, silent: bool = False, store_history: bool = True,  # type: ignore[override]
+    def execute(self, code: str, silent: bool = False, store_history: bool = True,
                 user_expressions: dict[str, str] | None = None, allow_stdin: bool | None = None,
                 stop_on_error: bool = True) -> str:
         cell = self.cell

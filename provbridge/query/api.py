@@ -142,7 +142,7 @@ def compare_trials(first: TrialRef, second: TrialRef, *, store: StoreLike = None
     """Compare two trials: variables in both with final values side by side, variables only in one, file
     contents only in one, and steps of the operation sequence only in one. ``raw=True`` returns the four
     raw results in a dict."""
-    opened = get_store(store) if not hasattr(first, "store") else first.store  # type: ignore[union-attr]
+    opened = get_store(store) if not hasattr(first, "store") else first.store
     one, two = get_trial(first, opened), get_trial(second, opened)
     params = {"g1": ox.NamedNode(graph_iri(one)), "g2": ox.NamedNode(graph_iri(two))}
     names = ("compare_variables", "compare_only", "compare_files", "compare_operations")

@@ -62,7 +62,7 @@ def bind(text: str, values: Mapping[str, Binding], *, name: str = "query") -> st
         if not items:
             raise QueryError(f"{name}: parameter ?{key} needs at least one value")
         try:
-            rendered[key] = " ".join(term_text(item) for item in items)  # type: ignore[arg-type]
+            rendered[key] = " ".join(term_text(item) for item in items)
         except (TypeError, ValueError) as exc:
             raise QueryError(f"{name}: bad value for ?{key}: {exc}") from None
         if len(items) == 1 and rendered[key].startswith("<"):

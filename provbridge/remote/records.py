@@ -29,7 +29,7 @@ class PushRecord:
 
     @property
     def trials(self) -> dict[str, dict[str, Any]]:
-        return self.data["trials"]  # type: ignore[no-any-return]
+        return self.data["trials"]
 
     def get(self, uuid: str) -> dict[str, Any] | None:
         return self.trials.get(uuid)
