@@ -2,11 +2,18 @@
 
 A forked child is not recorded: the parent flushes its records before the fork, and the child turns
 recording off (its copy of the unflushed rows and of the store connection is never used). ``os.execv``/
-``os.execve`` (which every other ``os.exec*`` function calls) and ``os._exit`` close the trial first."""
+``os.execve`` (which every other ``os.exec*`` function calls) and ``os._exit`` close the trial first.
+
+Python 3.12 warns on ``os.fork`` in a process with more than one OS thread. Our store writer is such a
+thread, invisible to ``threading``: the warning is dropped when the program itself runs no other thread,
+and otherwise re-issued at the program's own call site, as plain Python would."""
 
 from __future__ import annotations
 
 import os
+import sys
+import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +52,12 @@ class ProcessGuard:
             if real is not None:
                 self.saved[name] = real
                 setattr(os, name, self._wrap(name, real))
+        if sys.version_info >= (3, 12):
+            for name in ("fork", "forkpty"):
+                real = getattr(os, name, None)
+                if real is not None:
+                    self.saved[name] = real
+                    setattr(os, name, _quiet_fork(name, real))
 
     def uninstall(self) -> None:
         global _ACTIVE
@@ -70,6 +83,27 @@ class ProcessGuard:
         wrapper.__module__ = "posix" if os.name == "posix" else "nt"
         wrapper.__wrapped__ = real  # type: ignore[attr-defined]
         return wrapper
+
+
+def _quiet_fork(name: str, real: Callable[[], Any]) -> Callable[[], Any]:
+    """``os.fork``/``os.forkpty`` without the multi-threaded warning that only our writer thread causes."""
+
+    def fork() -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = real()
+        if result != 0 and (not isinstance(result, tuple) or result[0] != 0):  # the parent
+            for item in caught:
+                ours = issubclass(item.category, DeprecationWarning) and "multi-threaded" in str(item.message)
+                if not ours or threading.active_count() > 1:
+                    warnings.warn(item.message, item.category, stacklevel=2)
+        return result
+
+    fork.__name__ = fork.__qualname__ = name
+    fork.__doc__ = real.__doc__
+    fork.__module__ = "posix"
+    fork.__wrapped__ = real  # type: ignore[attr-defined]
+    return fork
 
 
 def _before_fork() -> None:
