@@ -246,6 +246,9 @@ class TrialTranslation:
             attrs.append(partof)
             if parent is not None:
                 attrs.append(("pb:parentExecution", QName(f"{p}e{parent}")))
+            previous = last_child.get(parent)
+            if previous is not None:  # statement order: not a PROV influence (no prov:wasInformedBy)
+                attrs.append(("pb:previousExecution", QName(f"{p}e{previous}")))
             if kind != "statement":
                 attrs.append(("pb:name", clean_text(name)))
             if lineno is not None:
@@ -266,9 +269,6 @@ class TrialTranslation:
                             found += tags.get(("cell", subject), ())
                 attrs += [("pb:tag", tag) for tag in dict.fromkeys(found)]
             yield Element("activity", ident, tuple(attrs))
-            previous = last_child.get(parent)
-            if previous is not None:
-                yield Relation("wasInformedBy", ident, f"{p}e{previous}")
             last_child[parent] = exec_id
             if parent in blocks:
                 steps.add(parent, label, lineno)
