@@ -21,7 +21,9 @@ def plot(name: str, output: str | os.PathLike[str] | None = None, *, kind: str =
     trial (``kind`` line or bar); arrays, frames and tensors show their mean with a ±std bar and a
     min–max band. Writes the figure to ``output`` when given (format from its extension). The figure is
     built without pyplot, so it never changes the user's matplotlib backend."""
-    from matplotlib.figure import Figure
+    from provbridge.extras import require
+
+    Figure = require("matplotlib.figure", "provbridge plot").Figure
 
     if kind not in KINDS:
         raise ManageError(f"plot kind must be one of {', '.join(KINDS)}, not {kind!r}")
