@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from provbridge import __version__
+from provbridge.errors import QueryError
 from provbridge.query.loading import (
     FORMAT,
     content_signature,
@@ -36,10 +37,26 @@ except ImportError:  # pragma: no cover - Windows: rely on RocksDB's own lock an
 
 INDEX_DIR = "query"
 LOCK_TIMEOUT = 10.0  # seconds to wait for another process's load before falling back to memory
+LOCK_TIMEOUT_ENV = "PROVBRIDGE_INDEX_LOCK_TIMEOUT"  # overrides it (tests use a short wait)
 
 _THREAD_LOCKS: dict[Path, threading.RLock] = {}
 _OPEN: dict[Path, ox.Store] = {}  # an index this process has open (a store can be opened once per process)
 _GUARD = threading.Lock()
+
+
+def lock_wait() -> float:
+    """Seconds to wait for another process's lock on the index: ``$PROVBRIDGE_INDEX_LOCK_TIMEOUT``, else
+    :data:`LOCK_TIMEOUT`."""
+    text = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not text:
+        return LOCK_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise QueryError(f"{LOCK_TIMEOUT_ENV}={text!r} is not a number of seconds")
+    return seconds
 
 
 class IndexBusy(Exception):
@@ -50,13 +67,13 @@ class QueryIndex:
     """The index of one provbridge store. ``metadata`` (index.json) records, per trial UUID, its graph,
     the signature it was loaded at, and how many times it was loaded."""
 
-    def __init__(self, store: Store, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(self, store: Store, *, lock_timeout: float | None = None) -> None:
         self.store = store
         self.directory = store.directory / INDEX_DIR
         self.db_path = self.directory / "oxigraph"
         self.meta_path = self.directory / "index.json"
         self.lock_path = self.directory / "lock"
-        self.lock_timeout = lock_timeout
+        self.lock_timeout = lock_wait() if lock_timeout is None else lock_timeout
 
     # -- metadata ------------------------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:

@@ -99,9 +99,6 @@ def test_validate_reports_problems(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_through_the_provbridge_command(store_dir: Path, tmp_path: Path) -> None:
-    for module in ("provbridge.cli.run", "provbridge.cli.trials", "provbridge.cli.show"):
-        if importlib.util.find_spec(module) is None:
-            pytest.skip(f"{module} is not there yet")
     out = tmp_path / "t.provn"
     done = subprocess.run([sys.executable, "-m", "provbridge", "--store", str(store_dir), "export", "1",
                            "-o", str(out)], capture_output=True, text=True, timeout=120)

@@ -4,13 +4,18 @@ per-process cache and the in-memory store of running trials give the same answer
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 
 import pyoxigraph
+import pytest
 
+from provbridge.errors import QueryError
 from provbridge.manage.housekeeping import annotate_trial, rename_trial, tag_trial
 from provbridge.query import deps, sparql
 from provbridge.query.engine import dataset
-from provbridge.query.index import QueryIndex
+from provbridge.query.index import LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, QueryIndex, lock_wait
 from provbridge.query.loading import LOADS
 from tests.query.helpers import DATAFLOW, capture_dataflow
 
@@ -127,8 +132,27 @@ def test_busy_index_falls_back_to_memory(project) -> None:  # type: ignore[no-un
     trial = capture_dataflow(project)
     index = QueryIndex(trial.store, lock_timeout=0.1)
     with index.open():
-        # another process cannot get the index now: it answers from a fresh in-memory store
-        out = project.run("deps", "e", "--json")
+        # another process cannot get the index now: after the wait the environment sets (the default is
+        # 10 s) it answers from a fresh in-memory store
+        started = time.monotonic()
+        out = subprocess.run([sys.executable, "-m", "provbridge", "deps", "e", "--json"], cwd=project.root,
+                             env={**project.env(), LOCK_TIMEOUT_ENV: "0.2"}, capture_output=True, text=True,
+                             timeout=240, check=True)
+        assert time.monotonic() - started < LOCK_TIMEOUT
         assert [v["name"] for v in json.loads(out.stdout)["versions"]][:3] == ["scale", "a", "b"]
     with dataset(trial.store, [trial]) as data:
         assert data.persistent
+
+
+def test_lock_wait_from_the_environment(project, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    store = capture_dataflow(project).store
+    monkeypatch.delenv(LOCK_TIMEOUT_ENV, raising=False)
+    assert lock_wait() == LOCK_TIMEOUT == 10.0
+    monkeypatch.setenv(LOCK_TIMEOUT_ENV, "0.25")
+    assert lock_wait() == 0.25
+    assert QueryIndex(store).lock_timeout == 0.25
+    assert QueryIndex(project.store(), lock_timeout=3).lock_timeout == 3
+    for bad in ("soon", "-1", "nan"):
+        monkeypatch.setenv(LOCK_TIMEOUT_ENV, bad)
+        with pytest.raises(QueryError, match=f"^{LOCK_TIMEOUT_ENV}='{bad}' is not a number of seconds$"):
+            lock_wait()
