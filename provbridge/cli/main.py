@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "values": ("provbridge.cli.values", "a variable's final value in every trial"),
     "plot": ("provbridge.cli.plot", "plot a variable across trials into an image file"),
     "verify": ("provbridge.cli.verify", "re-hash the files a trial read or wrote; exit 1 if any changed"),
+    "repeat": ("provbridge.cli.repeat", "re-run a trial from its recorded source and inputs; exit 1 unless it repeats"),
     "artifacts": ("provbridge.cli.artifact", "list the artifacts saved with provbridge.save_artifact"),
     "rename": ("provbridge.cli.rename", "name a trial"),
     "note": ("provbridge.cli.note", "annotate a trial"),
