@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from provbridge.store.store import Trial
 
 VERSION_COLUMNS = ["trial", "version", *FIELDS, "iri"]
+# the comparison queries number the trials 1 and 2; the frames name the sides a and b, as manage's diff does
+SIDES = {1: "a", 2: "b"}
+SIDE_COLUMNS = {f"{query}{number}": f"{column}_{side}" for number, side in SIDES.items()
+                for query, column in (("version", "version"), ("valueType", "type"), ("value", "value"))}
 
 
 def sparql(store: StoreLike, query: str, *, trials: Iterable[TrialRef] | TrialRef | None = None,
@@ -131,8 +135,8 @@ def versions(target: str, *, trial: TrialRef | None = None, store: StoreLike = N
 class TrialComparison(NamedTuple):
     """The four parts of a two-trial comparison, as DataFrames."""
 
-    variables: pandas.DataFrame  # in both: name, scope, version1, type1, value1, version2, type2, value2, differs
-    only: pandas.DataFrame  # in one: side (1 or 2), trial, name, scope
+    variables: pandas.DataFrame  # in both: name, scope, version_a, type_a, value_a, version_b, type_b, value_b, differs
+    only: pandas.DataFrame  # in one: side ("a" or "b"), trial, name, scope
     files: pandas.DataFrame  # contents in one only: side, trial, path, sha256
     operations: pandas.DataFrame  # steps in one only: side, trial, line, previous, operation
 
@@ -140,8 +144,9 @@ class TrialComparison(NamedTuple):
 def compare_trials(first: TrialRef, second: TrialRef, *, store: StoreLike = None, raw: bool = False,
                    engine: str | None = None, remote: str | None = None) -> Any:
     """Compare two trials: variables in both with final values side by side, variables only in one, file
-    contents only in one, and steps of the operation sequence only in one. ``raw=True`` returns the four
-    raw results in a dict."""
+    contents only in one, and steps of the operation sequence only in one. Columns name the sides ``a``
+    (``first``) and ``b`` (``second``), as :func:`provbridge.diff` does. ``raw=True`` returns the four raw
+    results in a dict."""
     opened = get_store(store) if not hasattr(first, "store") else first.store
     one, two = get_trial(first, opened), get_trial(second, opened)
     params = {"g1": ox.NamedNode(graph_iri(one)), "g2": ox.NamedNode(graph_iri(two))}
@@ -150,11 +155,11 @@ def compare_trials(first: TrialRef, second: TrialRef, *, store: StoreLike = None
         results = {name: data.query(canned(name).bind(params)) for name in names}
     if raw:
         return results
-    ids = {1: one.id, 2: two.id}
+    ids = {"a": one.id, "b": two.id}
     return TrialComparison(
         _frame(results["compare_variables"], ["name", "scope", "version1", "valueType1", "value1", "version2",
                                               "valueType2", "value2", "differs"],
-               rename={"valueType1": "type1", "valueType2": "type2"}, sort=["scope", "name"]),
+               rename=SIDE_COLUMNS, sort=["scope", "name"]),
         _frame(results["compare_only"], ["side", "name", "scope"], ids=ids, sort=["side", "scope", "name"]),
         _frame(results["compare_files"], ["side", "path", "sha256"], ids=ids, sort=["side", "path", "sha256"]),
         _frame(results["compare_operations"], ["side", "line", "previous", "operation"], ids=ids,
@@ -166,14 +171,14 @@ def values_across(name: str, *, store: StoreLike = None, raw: bool = False, engi
                   remote: str | None = None) -> Any:
     """The final top-level value of variable ``name`` in every trial, oldest first."""
     return _across_trials(canned("values").bind({"var": name}), store, engine, remote, raw,
-                          ["uuid", "trial_label", "started", "version", "type", "value"])
+                          ["uuid", "trial_name", "started_at", "version", "type", "value"])
 
 
 def tagged_values(tag: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None,
                   remote: str | None = None) -> Any:
     """The final value of every variable tagged ``tag`` (e.g. ``metric``) in every trial, oldest first."""
     return _across_trials(canned("tagged_values").bind({"tag": tag}), store, engine, remote, raw,
-                          ["uuid", "trial_label", "started", "name", "scope", "tag", "version", "type", "value"])
+                          ["uuid", "trial_name", "started_at", "name", "scope", "tag", "version", "type", "value"])
 
 
 def _across_trials(query: str, store: StoreLike, engine: str | None, remote: str | None, raw: bool,
@@ -263,7 +268,8 @@ def _frame(result: Result, columns: list[str], *, ids: dict[int, int] | None = N
                 record[key] = version_number(record[key])
     frame = pd.DataFrame(records, columns=columns)
     if ids is not None:
-        frame.insert(1, "trial", [ids.get(int(s)) for s in frame["side"]])
+        frame["side"] = [SIDES.get(int(s)) for s in frame["side"]]
+        frame.insert(1, "trial", [ids.get(s) for s in frame["side"]])
     if rename:
         frame = frame.rename(columns=rename)
     if sort:
@@ -277,8 +283,8 @@ def _trial_frame(result: Result, trials: dict[str, int], columns: list[str]) -> 
     rows = []
     for record in result.records():
         value = record.get("value")
-        row = {"trial": trials.get(record["g"]), "uuid": record.get("uuid"), "trial_label": record.get("trial"),
-               "started": record.get("started"), "name": record.get("name"), "scope": record.get("scope"),
+        row = {"trial": trials.get(record["g"]), "uuid": record.get("uuid"), "trial_name": record.get("trial"),
+               "started_at": record.get("started"), "name": record.get("name"), "scope": record.get("scope"),
                "tag": record.get("tagText"), "version": version_number(record.get("version")),
                "type": record.get("valueType"), "value": record.get("repr") if value is None else value}
         rows.append(row)

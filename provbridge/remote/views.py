@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from provbridge.store.store import Store
 
-VALUE_COLUMNS = ["trial", "uuid", "trial_label", "started_at", "version", "type", "value"]
+VALUE_COLUMNS = ["trial", "uuid", "trial_name", "started_at", "version", "type", "value"]
 DIFF_PARTS = ("variables", "only", "files", "operations")
 
 
@@ -28,7 +28,7 @@ def remote_values(store: Store, variable: str, remote: str | None) -> list[dict[
     from provbridge.query.api import values_across
 
     frame = values_across(variable, store=store, remote=remote)
-    rows = frame_rows(frame.rename(columns={"started": "started_at"}))  # the local `values` column name
+    rows = frame_rows(frame)
     if not rows:
         where = f" on remote {remote!r}" if remote else ""
         raise VariableNotFoundError(f"no trial{where} has a variable {variable!r}")
@@ -38,12 +38,12 @@ def remote_values(store: Store, variable: str, remote: str | None) -> list[dict[
 def remote_diff(store: Store, first: str, second: str, remote: str | None, *, all: bool = False) -> dict[str, Any]:
     """The comparison of two trials on ``remote``: variables in both (only those that differ unless
     ``all``), variables in one, file contents in one, operation steps in one; ``remote=None`` runs the
-    same queries on the embedded engine."""
+    same queries on the embedded engine. The trials are ``a`` and ``b``, as in the local diff's JSON."""
     from provbridge.query.api import compare_trials
 
     one, two = store.trial(first), store.trial(second)
     parts = compare_trials(one, two, store=store, remote=remote)
-    result: dict[str, Any] = {"remote": remote, "first": one.id, "second": two.id}
+    result: dict[str, Any] = {"remote": remote, "a": one.id, "b": two.id}
     for name, frame in zip(DIFF_PARTS, parts):
         rows = frame_rows(frame)
         if name == "variables" and not all:
@@ -56,7 +56,7 @@ def diff_text(result: dict[str, Any]) -> str:
     """The comparison as titled tables."""
     titles = {"variables": "variables in both", "only": "variables in one trial only",
               "files": "file contents in one trial only", "operations": "operation steps in one trial only"}
-    out = [f"trial {result['first']} vs trial {result['second']} on remote {result['remote']}"]
+    out = [f"trial {result['a']} vs trial {result['b']} on remote {result['remote']}"]
     for name in DIFF_PARTS:
         rows = result[name]
         out.append(f"\n{titles[name]}: {len(rows)}")

@@ -24,3 +24,42 @@ def test_agreed_column_names(project: Project) -> None:
     assert "started_at" in trials.columns  # the trials table: one row per trial, so `number` and `name`
     for frame in (values, artifacts, trials):
         assert not VARIANTS & set(frame.columns)
+
+
+def test_query_frames_and_remote_rows_use_the_same_names(project: Project) -> None:
+    """values_across, tagged_values, compare_trials and the remote views (run here on the embedded engine)
+    name the trial, its start, versions and the comparison sides as manage's frames do."""
+    from provbridge.query.api import compare_trials, tagged_values, values_across
+    from provbridge.remote.views import diff_text, remote_diff, remote_values
+
+    source = 'import provbridge\nrate = provbridge.tag("rate", {rate}, "hyperparameter")\nonly{n} = 1\n'
+    first = project.capture(source.format(rate=0.5, n=1))
+    second = project.capture(source.format(rate=0.25, n=2))
+    with project.store() as store:
+        across = values_across("rate", store=store)
+        tagged = tagged_values("hyperparameter", store=store)
+        comparison = compare_trials(first.id, second.id, store=store)
+        rows = remote_values(store, "rate", None)
+        found = remote_diff(store, str(first.id), str(second.id), None)
+    assert list(across.columns) == ["trial", "uuid", "trial_name", "started_at", "version", "type", "value"]
+    assert list(tagged.columns) == ["trial", "uuid", "trial_name", "started_at", "name", "scope", "tag", "version",
+                                    "type", "value"]
+    assert [(r["trial"], r["name"], r["value"]) for r in tagged.to_dict("records")] == [
+        (first.id, "rate", 0.5), (second.id, "rate", 0.25)]
+    assert [(r["trial"], r["value"]) for r in rows] == [(first.id, 0.5), (second.id, 0.25)]
+    assert list(rows[0]) == list(across.columns)
+    assert list(comparison.variables.columns) == ["name", "scope", "version_a", "type_a", "value_a", "version_b",
+                                                  "type_b", "value_b", "differs"]
+    rate = comparison.variables.set_index("name").loc["rate"]
+    assert (rate["value_a"], rate["value_b"], bool(rate["differs"])) == (0.5, 0.25, True)
+    assert [tuple(r) for r in comparison.only[["side", "trial", "name"]].itertuples(index=False)] == [
+        ("a", first.id, "only1"), ("b", second.id, "only2")]
+    assert list(comparison.operations.columns)[:2] == ["side", "trial"]
+    assert set(comparison.operations["side"]) == {"a", "b"}
+    assert (found["a"], found["b"]) == (first.id, second.id) and "first" not in found
+    assert [(v["name"], v["value_a"], v["value_b"]) for v in found["variables"]] == [("rate", 0.5, 0.25)]
+    assert found["only"] == [{"side": "a", "trial": first.id, "name": "only1", "scope": "<module>"},
+                             {"side": "b", "trial": second.id, "name": "only2", "scope": "<module>"}]
+    assert diff_text(found).splitlines()[0] == f"trial {first.id} vs trial {second.id} on remote None"
+    for frame in (across, tagged, comparison.variables, comparison.only, comparison.files):
+        assert not VARIANTS & set(frame.columns)
