@@ -166,11 +166,6 @@ def test_opt_out_stores_the_values(tmp_path: Path) -> None:
     assert "provbridge.db: " + OPENAI in found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="name-based redaction needs the recorder to pass the variable name: in capture/recorder.py, "
-    "`summarize(value)` -> `summarize(value, name)` (and summarize_final(..., name)) where a name is bound",
-)
 def test_store_and_exports_hold_no_secret_named_value(tmp_path: Path) -> None:
     assert _run_and_grep(tmp_path, NAMED_SCRIPT, {"SOME_VALUE": NAMED}, [NAMED]) == []
 
