@@ -66,7 +66,7 @@ def test_round_trip_equals_to_prov_both_ways(trials: list[Trial], exports: dict[
     assert built == read
     assert len(read.bundles) == 3
     sizes = sorted(len(list(b.get_records())) for b in read.bundles)
-    assert sizes == [21, 39, 144]  # with 2, 3 and 12 operation steps
+    assert sizes == [20, 37, 139]  # with 2, 3 and 12 operation steps; statement order as attributes
     assert len(read.get_records()) == 3  # the bundle entities at the top level
 
 

@@ -26,10 +26,10 @@ def test_exports_are_valid(exports: dict[str, bytes], tmp_path: Path, fmt: str) 
 
 def test_problems_are_reported(exports: dict[str, bytes], tmp_path: Path) -> None:
     bad_json = tmp_path / "bad.json"
-    bad_json.write_bytes(exports["json"].replace(b'"wasInformedBy"', b'"wasInformedBy2"', 1))
+    bad_json.write_bytes(exports["json"].replace(b'"wasGeneratedBy"', b'"wasGeneratedBy2"', 1))
     problems = validate(bad_json)[1]
     assert problems and all("\n" not in p for p in problems)
-    assert any("wasInformedBy2" in p for p in problems)
+    assert any("wasGeneratedBy2" in p for p in problems)
     bad_xml = tmp_path / "bad.xml"
     bad_xml.write_bytes(exports["xml"].replace(b"prov:id=", b"prov:idx=", 1))
     assert any(p.startswith("schema: line") for p in validate(bad_xml)[1])
