@@ -118,7 +118,7 @@ def argument_rows() -> list[Row]:
     argparse = sys.modules.get("argparse")
     if argparse is not None and main is not None:
         for value in list(vars(main).values()):
-            if isinstance(value, argparse.Namespace):
+            if issubclass(type(value), argparse.Namespace):  # type(), not isinstance: no user __class__
                 params.update(namespace_params(value))
     params.update(_parsed)
     rows += [(PARAM_KIND, name, repr(REDACTED) if redact_name(name) else scrub(text))
