@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
@@ -28,6 +29,11 @@ CODE_CLASSES = {"script": "pb:Script", "module": "pb:Module", "cell": "pb:Cell"}
 # The attributes of a trial's activity that can change once it has ended (rename, note, trial tags).
 ANNOTATIONS = ("prov:label", "pb:name", "pb:note", "pb:tag")
 MODULE_SCOPE = "<module>"
+# A file content: one entity per sha256, the same IRI in every bundle (pb:sha256-<hex>), that each file
+# version with this hash specialises, so that lineage follows a file from the trial that wrote it to the
+# trials that read it. In the pb: namespace, every format can name it (a bare hex digest is no XML QName).
+CONTENT_PREFIX = "pb:sha256-"
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 Attrs = list[tuple[str, Value]]
 TagIndex = dict[tuple[str, str], list[str]]
@@ -55,6 +61,7 @@ class TrialTranslation:
         self._plans: dict[int, str] = {}
         self._file_reads: set[tuple[int, int]] = set()
         self._revisions: set[tuple[int, int]] = set()
+        self._contents: set[str] = set()
 
     @property
     def bundle_iri(self) -> str:
@@ -315,6 +322,8 @@ class TrialTranslation:
                 if count != 1:
                     attrs.append(("pb:count", count))
                 yield Element("entity", ident, tuple(attrs))
+                if value is not None:
+                    yield from self._content_records(ident, str(value))
                 if exec_id is not None:
                     if written_at is not None:
                         yield Relation("wasGeneratedBy", ident, f"{p}e{exec_id}", id=f"{p}gen-v{vid}",
@@ -363,12 +372,23 @@ class TrialTranslation:
                 if size_before is not None:
                     attrs.append(("pb:size", size_before))
                 yield Element("entity", previous_id, tuple(attrs))
+                yield from self._content_records(previous_id, before)
             else:
                 if (write_version, previous) in self._revisions:
                     continue
                 self._revisions.add((write_version, previous))
                 previous_id = f"{p}v{previous}"
             yield Relation("wasRevisionOf", f"{p}v{write_version}", previous_id)
+
+    def _content_records(self, ident: str, digest: str) -> Iterator[Record]:
+        """The content node of ``digest`` (once per trial) and the file version ``ident`` specialising it."""
+        if not _DIGEST.fullmatch(digest):
+            return
+        content = CONTENT_PREFIX + digest
+        if digest not in self._contents:
+            self._contents.add(digest)
+            yield Element("entity", content, (("pb:sha256", digest),))
+        yield Relation("specializationOf", ident, content)
 
     def _derivation_records(self) -> Iterator[Record]:
         p = self.p

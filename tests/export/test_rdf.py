@@ -22,8 +22,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 OXI = {"ttl": pyoxigraph.RdfFormat.TURTLE, "trig": pyoxigraph.RdfFormat.TRIG, "nq": pyoxigraph.RdfFormat.N_QUADS,
        "nt": pyoxigraph.RdfFormat.N_TRIPLES, "jsonld": pyoxigraph.RdfFormat.JSON_LD}
 RDFLIB = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld"}
-TRIPLES = 815  # 3 bundle descriptions (9 triples) + the three trials' graphs (18 variables with pb:finalVersion,
-# 17 operation steps)
+TRIPLES = 824  # 3 bundle descriptions (9 triples) + the three trials' graphs (18 variables with pb:finalVersion,
+# 17 operation steps, 3 file contents with their 3 specializations)
 
 
 def quads(data: bytes, fmt: str) -> list[pyoxigraph.Quad]:
@@ -108,8 +108,8 @@ def test_to_rdf_dataset(script: Trial) -> None:
     dataset = to_rdf(script)
     assert isinstance(dataset, rdflib.Dataset)
     graph = dataset.graph(rdflib.URIRef(f"https://w3id.org/provbridge/trial/{script.uuid}/bundle"))
-    assert len(graph) == 543  # 14 variables, each with its pb:finalVersion; 12 operation steps
-    assert len(list(dataset.quads((None, None, None, None)))) == 546  # + the bundle description
+    assert len(graph) == 552  # 14 variables, each with its pb:finalVersion; 12 operation steps; 3 contents
+    assert len(list(dataset.quads((None, None, None, None)))) == 555  # + the bundle description
 
 
 def test_shacl_shapes_conform(exports: dict[str, bytes], repo_schemas: Path) -> None:
@@ -219,7 +219,8 @@ def test_vocabulary_specializes_prov_and_covers_exports(exports: dict[str, bytes
     used = set()
     for q in quads(exports["nq"], "nq"):
         for term in (q.predicate, q.object):
-            if isinstance(term, pyoxigraph.NamedNode) and term.value.startswith(PB):
+            if isinstance(term, pyoxigraph.NamedNode) and term.value.startswith(PB) \
+                    and not term.value.startswith(PB + "sha256-"):  # file contents (pb:sha256-<hex>), not terms
                 used.add(term.value)
     assert used <= declared, used - declared
     assert len(used) >= 40

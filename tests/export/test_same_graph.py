@@ -85,7 +85,7 @@ def test_json_trig_provn_same_graph(exports: dict[str, bytes], script: Trial) ->
     provn_counts, provn_edges = prov_counts(provn_bundle)
     trig_counts, trig_edges = rdf_counts(exports["trig"], bundle_id)
     assert json_counts == provn_counts == trig_counts
-    assert json_counts["entity"] == 52 and json_counts["activity"] == 16 and json_counts["agent"] == 3
+    assert json_counts["entity"] == 55 and json_counts["activity"] == 16 and json_counts["agent"] == 3
     assert json_counts["wasDerivedFrom"] == 9  # 8 derivations and the file revision
     # the dependency closure of the written file (version 14) is the same in all three
     start = ns + "v14"

@@ -27,7 +27,7 @@ def test_xml_valid_against_w3c_xsd(exports: dict[str, bytes], prov_schemas: Path
     assert len(root.findall("prov:bundleContent", ns)) == 3
     tags = ("entity", "plan", "collection")
     entities = [e for tag in tags for e in root.findall(f"prov:bundleContent/prov:{tag}", ns)]
-    assert len(entities) == 40 + 9 + 3 + 17  # + 12, 3 and 2 operation steps
+    assert len(entities) == 40 + 9 + 3 + 17 + 3  # + 12, 3 and 2 operation steps; 3 file contents
     assert len(root.findall("prov:bundleContent/prov:collection", ns)) == 1  # the environment
 
 

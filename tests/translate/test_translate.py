@@ -26,14 +26,14 @@ def test_script_trial_record_counts(tstore: Store) -> None:
     elements = [r for r in records if isinstance(r, Element)]
     relations = [r for r in records if isinstance(r, Relation)]
     # 1 trial + 15 executions; 3 agents; plan, environment, 5 entries, 14 variables, 17 versions,
-    # the earlier content of the rewritten file, the artifact, 12 operation steps.
-    assert kinds(elements) == {"activity": 16, "agent": 3, "entity": 52}
+    # the earlier content of the rewritten file, the artifact, 12 operation steps, 3 file contents.
+    assert kinds(elements) == {"activity": 16, "agent": 3, "entity": 55}
     assert kinds(relations) == {
         "wasAssociatedWith": 4, "actedOnBehalfOf": 1, "used": 9, "hadMember": 5,
-        "specializationOf": 15, "wasGeneratedBy": 17, "wasRevisionOf": 1, "wasDerivedFrom": 8,
+        "specializationOf": 18, "wasGeneratedBy": 17, "wasRevisionOf": 1, "wasDerivedFrom": 8,
         "wasAttributedTo": 1, "alternateOf": 1,
     }
-    assert len(records) == 133  # statement order is an attribute (pb:previousExecution), not 11 relations
+    assert len(records) == 139  # statement order is an attribute (pb:previousExecution), not 11 relations
     ids = [e.id for e in elements]
     assert len(ids) == len(set(ids))
 
