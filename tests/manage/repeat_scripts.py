@@ -1,4 +1,4 @@
-"""Scripts for the repeat tests: a seeded diabetes regression (repeats), an unseeded split and unseeded noise (do not)."""
+"""Scripts for the repeat tests: a seeded diabetes regression, an unseeded split and unseeded noise."""
 
 from __future__ import annotations
 
