@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -200,6 +201,23 @@ def _name(identifier: str) -> ast.Name:
 
 def _call(func: str, *args: ast.expr) -> ast.Call:
     return ast.Call(func=_name(func), args=list(args), keywords=[])
+
+
+# At interpreter shutdown Python restores its original builtins, so a ``__del__`` or a finalizer that runs
+# then no longer finds ``__pb_enter__``: the call then gets an idle scope built from nothing but syntax
+# (``().__class__.__class__`` is ``type``; no name the program could shadow), whose hooks pass values through.
+_IDLE_SCOPE = ast.parse(
+    "().__class__.__class__('', (), {'after': lambda *a: None, 'ret': lambda *a: a[-1],"
+    " 'walrus': lambda *a: a[-1], 'leave': lambda *a: None})", mode="eval").body
+
+
+def _guarded_enter(index: int, params: list[str]) -> ast.Try:
+    """``try: __pb_s__ = __pb_enter__(index, (params...)) except NameError: __pb_s__ = <idle scope>``."""
+    store = ast.Name(id=SCOPE, ctx=ast.Store())
+    call = _call(ENTER, ast.Constant(index), ast.Tuple(elts=[_name(p) for p in params], ctx=ast.Load()))
+    fallback = ast.Assign(targets=[ast.Name(id=SCOPE, ctx=ast.Store())], value=copy.deepcopy(_IDLE_SCOPE))
+    handler = ast.ExceptHandler(type=_name("NameError"), name=None, body=[fallback])
+    return ast.Try(body=[ast.Assign(targets=[store], value=call)], handlers=[handler], orelse=[], finalbody=[])
 
 
 class Instrumenter:
@@ -464,10 +482,7 @@ class Instrumenter:
             self.functions.pop()
             self.globals.pop()
             first = body[0] if body else node
-            enter = ast.Assign(
-                targets=[ast.Name(id=SCOPE, ctx=ast.Store())],
-                value=_call(ENTER, ast.Constant(index), ast.Tuple(elts=[_name(p) for p in params], ctx=ast.Load())),
-            )
+            enter = _guarded_enter(index, params)
             # `__pb_s__.leave()`, not a builtin hook: a generator closed at interpreter shutdown runs this
             # after Python has restored its original builtins
             leave = ast.Call(func=ast.Attribute(value=_name(SCOPE), attr="leave", ctx=ast.Load()),
