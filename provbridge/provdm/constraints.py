@@ -1,0 +1,648 @@
+"""W3C PROV-CONSTRAINTS validity of a PROV-DM document: unification, event ordering, typing, impossibility."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from provbridge.provdm.model import ARGUMENTS, PROV, XSD_DATETIME, Document, Literal, Record, Value
+
+# PROV-CONSTRAINTS (W3C Recommendation, 30 April 2013) numbers and names
+NAMES = {
+    22: "key-object", 23: "key-properties", 24: "unique-generation", 25: "unique-invalidation",
+    26: "unique-wasStartedBy", 27: "unique-wasEndedBy", 28: "unique-startTime", 29: "unique-endTime",
+    30: "start-precedes-end", 31: "start-start-ordering", 32: "end-end-ordering",
+    33: "usage-within-activity", 34: "generation-within-activity", 35: "wasInformedBy-ordering",
+    36: "generation-precedes-invalidation", 37: "generation-precedes-usage",
+    38: "usage-precedes-invalidation", 39: "generation-generation-ordering",
+    40: "invalidation-invalidation-ordering", 41: "derivation-usage-generation-ordering",
+    42: "derivation-generation-generation-ordering", 43: "wasStartedBy-ordering", 44: "wasEndedBy-ordering",
+    45: "specialization-generation-ordering", 46: "specialization-invalidation-ordering",
+    47: "wasAssociatedWith-ordering", 48: "wasAttributedTo-ordering", 49: "actedOnBehalfOf-ordering",
+    50: "typing", 51: "impossible-unspecified-derivation-generation-use",
+    52: "impossible-specialization-reflexive", 53: "impossible-property-overlap",
+    54: "impossible-object-property-overlap", 55: "entity-activity-disjoint",
+    56: "membership-empty-collection",
+}
+# the relations whose "-" is an existential variable (PROV-CONSTRAINTS Definition 4; wasDerivedFrom's
+# generation and usage only when its activity is given)
+EXPANDABLE: dict[str, tuple[str, ...]] = {
+    "activity": ("prov:startTime", "prov:endTime"),
+    "wasGeneratedBy": ("prov:activity", "prov:time"),
+    "used": ("prov:entity", "prov:time"),
+    "wasStartedBy": ("prov:trigger", "prov:starter", "prov:time"),
+    "wasEndedBy": ("prov:trigger", "prov:ender", "prov:time"),
+    "wasInvalidatedBy": ("prov:activity", "prov:time"),
+    "wasAssociatedWith": ("prov:agent",),
+    "actedOnBehalfOf": ("prov:activity",),
+}
+ELEMENTS = ("entity", "activity", "agent")
+UNIDENTIFIED = ("specializationOf", "alternateOf", "hadMember", "mentionOf")
+# influencee, influencer of each influence (Inference 15)
+INFLUENCE_ARGS = {
+    "wasGeneratedBy": (0, 1), "used": (0, 1), "wasInformedBy": (0, 1), "wasStartedBy": (0, 1),
+    "wasEndedBy": (0, 1), "wasInvalidatedBy": (0, 1), "wasDerivedFrom": (0, 1), "wasAttributedTo": (0, 1),
+    "wasAssociatedWith": (0, 1), "actedOnBehalfOf": (0, 1), "wasInfluencedBy": (0, 1),
+}
+# argument position -> type, per relation (Constraint 50)
+TYPING: dict[str, tuple[tuple[str, ...], ...]] = {
+    "wasGeneratedBy": (("entity",), ("activity",), ()),
+    "used": (("activity",), ("entity",), ()),
+    "wasInformedBy": (("activity",), ("activity",)),
+    "wasStartedBy": (("activity",), ("entity",), ("activity",), ()),
+    "wasEndedBy": (("activity",), ("entity",), ("activity",), ()),
+    "wasInvalidatedBy": (("entity",), ("activity",), ()),
+    "wasDerivedFrom": (("entity",), ("entity",), ("activity",), (), ()),
+    "wasAttributedTo": (("entity",), ("agent",)),
+    "wasAssociatedWith": (("activity",), ("agent",), ("entity",)),
+    "actedOnBehalfOf": (("agent",), ("agent",), ("activity",)),
+    "wasInfluencedBy": ((), ()),
+    "specializationOf": (("entity",), ("entity",)),
+    "alternateOf": (("entity",), ("entity",)),
+    "hadMember": (("entity", "prov:Collection"), ("entity",)),
+    "mentionOf": (("entity",), ("entity",), ("entity", "prov:Bundle")),
+}
+EMPTY_COLLECTION = PROV + "EmptyCollection"
+TYPE = PROV + "type"
+
+
+class Var:
+    """An existential variable (an expanded ``-`` or an id/argument an inference introduces)."""
+
+    __slots__ = ("n",)
+    counter = itertools.count(1)
+
+    def __init__(self) -> None:
+        self.n = next(Var.counter)
+
+    def __repr__(self) -> str:
+        return f"_:v{self.n}"
+
+
+ABSENT = None  # a "-" that is not expandable: it unifies only with itself
+Term = Value | Var | None
+
+
+@dataclass
+class Stmt:
+    """A statement under normalisation: kind, id term, argument terms (``ARGUMENTS`` order), attributes."""
+
+    kind: str
+    id: Term
+    args: list[Term]
+    attrs: set[tuple[str, Value]]
+    origin: list[Record] = field(default_factory=list)
+    inferred: str = ""  # the inference that made it, empty for the document's own statements
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken constraint: its number (0 for document-level rules), what, and the records involved."""
+
+    number: int
+    category: str
+    message: str
+    records: tuple[str, ...]
+    bundle: str | None = None
+
+    @property
+    def name(self) -> str:
+        return NAMES.get(self.number, "document")
+
+    def __str__(self) -> str:
+        where = f" in bundle {self.bundle}" if self.bundle else ""
+        label = f"Constraint {self.number} ({self.name})" if self.number else "document"
+        involved = "; ".join(self.records)
+        return f"{self.category}: {label}{where}: {self.message}" + (f" [{involved}]" if involved else "")
+
+
+@dataclass
+class Report:
+    """The violations found (invalid when non-empty) and warnings (times out of order, never invalid)."""
+
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+
+class _Failure(Exception):
+    def __init__(self, left: Term, right: Term) -> None:
+        super().__init__()
+        self.left, self.right = left, right
+
+
+def _instant(value: Literal) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _same_constant(left: Value, right: Value) -> bool:
+    if left == right:
+        return True
+    if isinstance(left, Literal) and isinstance(right, Literal) and left.datatype == right.datatype == XSD_DATETIME:
+        a, b = _instant(left), _instant(right)
+        return a is not None and b is not None and a == b and (a.tzinfo is None) == (b.tzinfo is None)
+    return False
+
+
+class _Instance:
+    """Normalisation of one PROV instance (the top level or one bundle) and its validity checks."""
+
+    def __init__(self, records: Iterable[Record], prefixes: dict[str, str], bundle: str | None) -> None:
+        self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))
+        self.bundle = bundle
+        self.binding: dict[Var, Term] = {}
+        self.violations: list[Violation] = []
+        self.warnings: list[str] = []
+        self.stmts: list[Stmt] = []
+        self.failed: set[tuple[int, int]] = set()
+        for record in records:
+            self.stmts.append(self._expand(record))
+
+    # -- terms
+    def find(self, term: Term) -> Term:
+        while isinstance(term, Var) and term in self.binding:
+            term = self.binding[term]
+        return term
+
+    def unify(self, left: Term, right: Term) -> None:
+        left, right = self.find(left), self.find(right)
+        if left is right or left == right:
+            return
+        if isinstance(left, Var):
+            self.binding[left] = right
+        elif isinstance(right, Var):
+            self.binding[right] = left
+        elif left is None or right is None or not _same_constant(left, right):
+            raise _Failure(left, right)
+
+    def show(self, term: Term) -> str:
+        term = self.find(term)
+        if term is None:
+            return "-"
+        if isinstance(term, Var):
+            return repr(term)
+        if isinstance(term, Literal):
+            return term.value
+        for prefix, namespace in self.prefixes:
+            if term.startswith(namespace):
+                return f"{prefix}:{term[len(namespace):]}"
+        return f"<{term}>"
+
+    def render(self, record: Record) -> str:
+        """A record in PROV-N, for reports."""
+        args = [self.show(record.arg(name)) for name in ARGUMENTS[record.kind]]
+        if record.kind in ELEMENTS:
+            head = [self.show(record.id)] + (args if record.kind == "activity" else [])
+            return f"{record.kind}({', '.join(head)})"
+        ident = f"{self.show(record.id)}; " if record.id else ""
+        return f"{record.kind}({ident}{', '.join(args)})"
+
+    def _involved(self, *stmts: Stmt) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for stmt in stmts:
+            for record in stmt.origin:
+                seen[self.render(record)] = None
+        return tuple(seen)
+
+    def violation(self, number: int, category: str, message: str, *stmts: Stmt) -> None:
+        self.violations.append(Violation(number, category, message, self._involved(*stmts), self.bundle))
+
+    # -- expansion (Definitions 1-4) and impossible derivations (Constraint 51)
+    def _expand(self, record: Record) -> Stmt:
+        names = ARGUMENTS[record.kind]
+        expandable = EXPANDABLE.get(record.kind, ())
+        if record.kind == "wasDerivedFrom":
+            if record.arg("prov:activity") is not None:
+                expandable = ("prov:generation", "prov:usage")
+        args: list[Term] = []
+        for name in names:
+            value = record.arg(name)
+            args.append(value if value is not None else (Var() if name in expandable else ABSENT))
+        if record.kind in ELEMENTS:
+            ident: Term = record.id
+        elif record.kind in UNIDENTIFIED:
+            ident = None
+        else:
+            ident = record.id if record.id is not None else Var()
+        stmt = Stmt(record.kind, ident, args, set(record.attrs), [record])
+        if record.kind == "wasDerivedFrom" and record.arg("prov:activity") is None:
+            given = [n for n in ("prov:generation", "prov:usage") if record.arg(n) is not None]
+            if given:
+                message = f"a derivation without an activity names its {' and '.join(given)}"
+                self.violation(51, "impossibility", message, stmt)
+        return stmt
+
+    # -- inferences
+    def _by_kind(self, kind: str) -> list[Stmt]:
+        return [s for s in self.stmts if s.kind == kind]
+
+    def _add(self, kind: str, ident: Term, args: list[Term], rule: str, origin: Stmt) -> None:
+        self.stmts.append(Stmt(kind, ident, args, set(), list(origin.origin), rule))
+
+    def infer(self) -> None:
+        """The inferences that add events or types the checks need (PROV-CONSTRAINTS 5-21, in part)."""
+        for s in list(self.stmts):
+            if s.kind == "wasInformedBy":  # Inference 5
+                entity = Var()
+                self._add("wasGeneratedBy", Var(), [entity, s.args[1], Var()], "5", s)
+                self._add("used", Var(), [s.args[0], entity, Var()], "5", s)
+            elif s.kind == "wasDerivedFrom" and s.args[2] is not ABSENT:  # Inference 11
+                self._add("wasGeneratedBy", s.args[3], [s.args[0], s.args[2], Var()], "11", s)
+                self._add("used", s.args[4], [s.args[2], s.args[1], Var()], "11", s)
+            elif s.kind == "actedOnBehalfOf" and s.args[2] is not ABSENT:  # Inference 14
+                self._add("wasAssociatedWith", Var(), [s.args[2], s.args[0], ABSENT], "14", s)
+                self._add("wasAssociatedWith", Var(), [s.args[2], s.args[1], ABSENT], "14", s)
+            elif s.kind in ("wasStartedBy", "wasEndedBy"):  # Inferences 9 and 10
+                rule = "9" if s.kind == "wasStartedBy" else "10"
+                self._add("wasGeneratedBy", Var(), [s.args[1], s.args[2], Var()], rule, s)
+        types = self.types()
+        generated = {self.find(s.args[0]) for s in self._by_kind("wasGeneratedBy")}
+        invalidated = {self.find(s.args[0]) for s in self._by_kind("wasInvalidatedBy")}
+        started = {self.find(s.args[0]) for s in self._by_kind("wasStartedBy")}
+        ended = {self.find(s.args[0]) for s in self._by_kind("wasEndedBy")}
+        elements = {(s.kind, self.find(s.id)): s for s in self.stmts if s.kind in ELEMENTS}
+        for term, kinds in types.items():
+            if isinstance(term, Var):
+                continue
+            if "entity" in kinds:  # Inference 7 (for every identifier typed as an entity)
+                origin = elements.get(("entity", term)) or self._typed_by(term)
+                if term not in generated:
+                    self._add("wasGeneratedBy", Var(), [term, Var(), Var()], "7", origin)
+                if term not in invalidated:
+                    self._add("wasInvalidatedBy", Var(), [term, Var(), Var()], "7", origin)
+            if "activity" in kinds:  # Inference 8
+                element = elements.get(("activity", term))
+                origin = element or self._typed_by(term)
+                start, end = (element.args if element else [Var(), Var()])
+                if term not in started or element:
+                    self._add("wasStartedBy", Var(), [term, Var(), Var(), start], "8", origin)
+                if term not in ended or element:
+                    self._add("wasEndedBy", Var(), [term, Var(), Var(), end], "8", origin)
+
+    def _typed_by(self, term: Term) -> Stmt:
+        for s in self.stmts:
+            if self.find(s.id) == term or any(self.find(a) == term for a in s.args):
+                return s
+        raise AssertionError(term)
+
+    # -- unification (Constraints 22-29 and PROV-Links' unique mention)
+    def _merge(self, keep: Stmt, other: Stmt, number: int, what: str) -> bool:
+        pair = (id(keep), id(other))
+        if pair in self.failed:
+            return False
+        saved = dict(self.binding)
+        try:
+            self.unify(keep.id, other.id)
+            for left, right in zip(keep.args, other.args):
+                self.unify(left, right)
+        except _Failure as failure:
+            self.binding = saved
+            self.failed.add(pair)
+            message = f"{what}: {self.show(failure.left)} and {self.show(failure.right)} differ"
+            self.violation(number, "unification", message, keep, other)
+            return False
+        keep.attrs |= other.attrs
+        keep.origin += [r for r in other.origin if r not in keep.origin]
+        if keep.inferred and not other.inferred:
+            keep.inferred = ""
+        return True
+
+    def _groups(self) -> Iterator[tuple[list[Stmt], int, str]]:
+        keyed: dict[tuple[int, str, Term, Term], list[Stmt]] = defaultdict(list)
+        for s in self.stmts:
+            ident = self.find(s.id)
+            if s.kind in ELEMENTS:
+                keyed[(22, s.kind, ident, None)].append(s)
+            elif s.kind == "mentionOf":
+                keyed[(0, s.kind, self.find(s.args[0]), None)].append(s)
+            elif s.kind in UNIDENTIFIED:
+                continue
+            else:
+                keyed[(23, s.kind, ident, None)].append(s)
+                args = [self.find(a) for a in s.args]
+                if s.kind in ("wasGeneratedBy", "wasInvalidatedBy"):
+                    keyed[(24 if s.kind == "wasGeneratedBy" else 25, s.kind, args[0], args[1])].append(s)
+                elif s.kind in ("wasStartedBy", "wasEndedBy"):
+                    keyed[(26 if s.kind == "wasStartedBy" else 27, s.kind, args[0], args[2])].append(s)
+        for key, members in keyed.items():
+            if len(members) > 1:
+                number = key[0]
+                what = f"{key[1]} {self.show(key[2])}" if number in (22, 23) else f"{key[1]}s of {self.show(key[2])}"
+                if number == 0:
+                    what = f"mentionOf {self.show(key[2])} (PROV-Links: one mention per entity)"
+                yield members, number, what
+
+    def normalise(self) -> None:
+        """Merge statements the key and uniqueness constraints identify, until nothing changes."""
+        self._alive = _IdentitySet(self.stmts)
+        changed = True
+        while changed:
+            changed = False
+            for members, number, what in list(self._groups()):
+                live = [m for m in members if m in self._alive]
+                keep = live[0] if live else None
+                for other in live[1:]:
+                    if keep is not None and self._merge(keep, other, number, what):
+                        self._alive.discard(other)
+                        changed = True
+            self.stmts = [s for s in self.stmts if s in self._alive]
+            if self._times():
+                changed = True
+
+    def _times(self) -> bool:
+        """Constraints 28 and 29: an activity's start (end) time is the time of each of its starts (ends)."""
+        activities = {self.find(s.id): s for s in self.stmts if s.kind == "activity"}
+        before = len(self.binding)
+        for s in self.stmts:
+            if s.kind not in ("wasStartedBy", "wasEndedBy") or s.inferred == "8":
+                continue
+            activity = activities.get(self.find(s.args[0]))
+            if activity is None:
+                continue
+            index, number = (0, 28) if s.kind == "wasStartedBy" else (1, 29)
+            key = (id(activity), id(s))
+            if key in self.failed:
+                continue
+            try:
+                self.unify(activity.args[index], s.args[3])
+            except _Failure as failure:
+                self.failed.add(key)
+                what = "start" if number == 28 else "end"
+                message = (f"the {what} time of {self.show(activity.id)}: "
+                           f"{self.show(failure.left)} and {self.show(failure.right)} differ")
+                self.violation(number, "unification", message, activity, s)
+        return len(self.binding) != before
+
+    # -- typing (Constraint 50) and impossibility (52-56)
+    def types(self) -> dict[Term, set[str]]:
+        found: dict[Term, set[str]] = defaultdict(set)
+        for s in self.stmts:
+            if s.kind in ELEMENTS:
+                found[self.find(s.id)].add(s.kind)
+                if s.kind == "entity" and (TYPE, EMPTY_COLLECTION) in s.attrs:
+                    found[self.find(s.id)].update({"prov:Collection", "prov:EmptyCollection"})
+                continue
+            for term, kinds in zip(s.args, TYPING[s.kind]):
+                if term is not ABSENT:
+                    found[self.find(term)].update(kinds)
+        return found
+
+    def check_types(self) -> None:
+        types = self.types()
+        by_term: dict[Term, list[Stmt]] = defaultdict(list)
+        for s in self.stmts:
+            for term in (s.id, *s.args):
+                by_term[self.find(term)].append(s)
+        for term, kinds in types.items():
+            if {"entity", "activity"} <= kinds:
+                own = [s for s in by_term[term] if not s.inferred] or by_term[term]
+                self.violation(55, "typing", f"{self.show(term)} is both an entity and an activity", *own)
+        relation_ids: dict[Term, list[Stmt]] = defaultdict(list)
+        for s in self.stmts:
+            if s.kind not in ELEMENTS and s.kind not in UNIDENTIFIED and not isinstance(self.find(s.id), Var):
+                relation_ids[self.find(s.id)].append(s)
+        for term, stmts in relation_ids.items():
+            relations = sorted({s.kind for s in stmts if s.kind != "wasInfluencedBy"})
+            if len(relations) > 1:
+                message = f"{self.show(term)} identifies relations of different kinds ({', '.join(relations)})"
+                self.violation(53, "impossibility", message, *stmts)
+            objects = types.get(term, set()) & set(ELEMENTS)
+            if objects:
+                others = [s for s in by_term[term] if not s.inferred]
+                others = [s for s in others if s.kind in ELEMENTS or self.find(s.id) != term]
+                message = f"{self.show(term)} identifies both a relation and an {'/'.join(sorted(objects))}"
+                self.violation(54, "impossibility", message, *stmts, *others)
+        # Inference 21 for types only: a specialization has its general entity's prov:type values
+        empty = {self.find(s.id) for s in self.stmts if s.kind == "entity" and (TYPE, EMPTY_COLLECTION) in s.attrs}
+        specials = [(self.find(s.args[0]), self.find(s.args[1])) for s in self.stmts if s.kind == "specializationOf"]
+        grew = True
+        while grew:
+            grew = False
+            for specific, general in specials:
+                if general in empty and specific not in empty:
+                    empty.add(specific)
+                    grew = True
+        for s in self.stmts:
+            if s.kind == "hadMember" and self.find(s.args[0]) in empty:
+                self.violation(56, "impossibility", f"{self.show(s.args[0])} is an empty collection with a member", s)
+        self._specialization_cycles(specials)
+
+    def _specialization_cycles(self, specials: list[tuple[Term, Term]]) -> None:
+        """Constraint 52 with Inference 19 (transitivity): no entity is, through a chain, a specialization of itself."""
+        graph: dict[Term, set[Term]] = defaultdict(set)
+        for specific, general in specials:
+            graph[specific].add(general)
+        stmts = [s for s in self.stmts if s.kind == "specializationOf"]
+        for component in _components(graph):
+            if len(component) > 1 or any(node in graph[node] for node in component):
+                involved = [s for s in stmts if self.find(s.args[0]) in component and self.find(s.args[1]) in component]
+                names = ", ".join(sorted(self.show(t) for t in component))
+                message = f"specializationOf is reflexive through transitivity for {names}"
+                self.violation(52, "impossibility", message, *involved)
+
+    # -- event ordering (Constraints 30-49)
+    def check_ordering(self) -> None:
+        edges: list[tuple[Term, Term, bool, int]] = []
+        gens, invs, uses_of, uses_by, gens_by = (defaultdict(list) for _ in range(5))
+        starts, ends = defaultdict(list), defaultdict(list)
+        events: dict[Term, Stmt] = {}
+        sources: dict[tuple[Term, Term], list[Stmt]] = defaultdict(list)
+        for s in self.stmts:
+            if s.kind in ("wasGeneratedBy", "used", "wasInvalidatedBy", "wasStartedBy", "wasEndedBy"):
+                events[self.find(s.id)] = s
+            a = [self.find(t) for t in s.args]
+            if s.kind == "wasGeneratedBy":
+                gens[a[0]].append(self.find(s.id))
+                gens_by[a[1]].append(self.find(s.id))
+            elif s.kind == "wasInvalidatedBy":
+                invs[a[0]].append(self.find(s.id))
+                gens_by[a[1]].append(self.find(s.id))  # an invalidation is also within its activity
+            elif s.kind == "used":
+                uses_by[a[0]].append(self.find(s.id))
+                uses_of[a[1]].append(self.find(s.id))
+            elif s.kind == "wasStartedBy":
+                starts[a[0]].append(self.find(s.id))
+            elif s.kind == "wasEndedBy":
+                ends[a[0]].append(self.find(s.id))
+
+        def all_pairs(first: list[Term], second: list[Term], number: int, strict: bool = False) -> None:
+            edges.extend((x, y, strict, number) for x in first for y in second)
+
+        def ring(group: dict[Term, list[Term]], number: int) -> None:
+            for members in group.values():
+                for x, y in zip(members, members[1:] + members[:1]):
+                    if x != y:
+                        edges.append((x, y, False, number))
+
+        for activity in set(starts) | set(ends):
+            all_pairs(starts[activity], ends[activity], 30)
+            all_pairs(starts[activity], uses_by[activity], 33)
+            all_pairs(uses_by[activity], ends[activity], 33)
+            all_pairs(starts[activity], gens_by[activity], 34)
+            all_pairs(gens_by[activity], ends[activity], 34)
+        ring(starts, 31)
+        ring(ends, 32)
+        ring(gens, 39)
+        ring(invs, 40)
+        for entity in set(gens) | set(invs) | set(uses_of):
+            all_pairs(gens[entity], invs[entity], 36)
+            all_pairs(gens[entity], uses_of[entity], 37)
+            all_pairs(uses_of[entity], invs[entity], 38)
+        for s in self.stmts:
+            a = [self.find(t) for t in s.args]
+            if s.kind == "wasInformedBy":
+                all_pairs(starts[a[1]], ends[a[0]], 35)
+            elif s.kind == "wasDerivedFrom":
+                if a[3] is not ABSENT and a[4] is not ABSENT:
+                    edges.append((a[4], a[3], False, 41))
+                all_pairs(gens[a[1]], gens[a[0]], 42, strict=True)
+                for x in gens[a[1]]:
+                    for y in gens[a[0]]:
+                        sources[(x, y)].append(s)
+            elif s.kind in ("wasStartedBy", "wasEndedBy"):
+                number = 43 if s.kind == "wasStartedBy" else 44
+                all_pairs(gens[a[1]], [self.find(s.id)], number)
+                all_pairs([self.find(s.id)], invs[a[1]], number)
+            elif s.kind == "specializationOf":
+                all_pairs(gens[a[1]], gens[a[0]], 45)
+                all_pairs(invs[a[0]], invs[a[1]], 46)
+            elif s.kind == "wasAssociatedWith":
+                all_pairs(starts[a[0]], invs[a[1]], 47)
+                all_pairs(gens[a[1]], ends[a[0]], 47)
+                all_pairs(starts[a[0]], ends[a[1]], 47)
+                all_pairs(starts[a[1]], ends[a[0]], 47)
+            elif s.kind == "wasAttributedTo":
+                all_pairs(gens[a[1]], gens[a[0]], 48)
+                all_pairs(starts[a[1]], gens[a[0]], 48)
+            elif s.kind == "actedOnBehalfOf":
+                all_pairs(gens[a[1]], invs[a[0]], 49)
+                all_pairs(starts[a[1]], ends[a[0]], 49)
+        graph: dict[Term, set[Term]] = defaultdict(set)
+        for x, y, _, _ in edges:
+            graph[x].add(y)
+        component_of: dict[Term, int] = {}
+        for index, component in enumerate(_components(graph)):
+            for node in component:
+                component_of[node] = index
+        reported: set[int] = set()
+        for x, y, strict, number in edges:
+            where = component_of.get(x)
+            if not strict or where is None or where != component_of.get(y) or where in reported:
+                continue
+            reported.add(where)
+            cycle = [events[t] for t in component_of if component_of[t] == where and t in events]
+            message = f"{self.show(y)} must strictly follow {self.show(x)}, yet it precedes it (a cycle)"
+            self.violation(number, "ordering", message, *sources[(x, y)], *cycle)
+        self._time_warnings(edges, events)
+
+    def _time_warnings(self, edges: list[tuple[Term, Term, bool, int]], events: dict[Term, Stmt]) -> None:
+        """Given times that contradict an ordering (PROV-CONSTRAINTS does not make these invalid)."""
+        def time_of(term: Term) -> datetime | None:
+            stmt = events.get(term)
+            if stmt is None:
+                return None
+            value = self.find(stmt.args[-1])
+            return _instant(value) if isinstance(value, Literal) else None
+
+        seen: set[tuple[Term, Term]] = set()
+        for x, y, strict, number in edges:
+            tx, ty = time_of(x), time_of(y)
+            if tx is None or ty is None or (tx.tzinfo is None) != (ty.tzinfo is None) or (x, y) in seen:
+                continue
+            if tx > ty or (strict and tx == ty):
+                seen.add((x, y))
+                where = f" in bundle {self.bundle}" if self.bundle else ""
+                self.warnings.append(
+                    f"ordering{where}: Constraint {number} ({NAMES[number]}): {self.show(x)} at {tx.isoformat()} "
+                    f"must precede {self.show(y)} at {ty.isoformat()}"
+                )
+
+
+class _IdentitySet:
+    """A set of statements by identity (statements are mutable and unhashable)."""
+
+    def __init__(self, items: Iterable[Stmt]) -> None:
+        self._items = {id(item): item for item in items}
+
+    def __contains__(self, item: object) -> bool:
+        return id(item) in self._items
+
+    def discard(self, item: Stmt) -> None:
+        self._items.pop(id(item), None)
+
+
+def _components(graph: dict[Term, set[Term]]) -> list[list[Term]]:
+    """Strongly connected components (iterative Tarjan)."""
+    index: dict[Term, int] = {}
+    low: dict[Term, int] = {}
+    stack: list[Term] = []
+    on_stack: set[Term] = set()
+    found: list[list[Term]] = []
+    nodes = list(graph) + [n for targets in list(graph.values()) for n in targets if n not in graph]
+    for start in nodes:
+        if start in index:
+            continue
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        work = [(start, iter(list(graph.get(start, ()))))]
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(list(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(component)
+    return found
+
+
+def check_instance(records: Iterable[Record], prefixes: dict[str, str], bundle: str | None = None) -> Report:
+    """Validity of one PROV instance (a list of records)."""
+    instance = _Instance(records, prefixes, bundle)
+    instance.infer()
+    instance.normalise()
+    instance.check_types()
+    instance.check_ordering()
+    return Report(instance.violations, instance.warnings)
+
+
+def check(document: Document) -> Report:
+    """PROV-CONSTRAINTS validity of a document: its top-level instance and each bundle (distinct names)."""
+    prefixes = document.prefixes
+    report = check_instance(document.records, prefixes)
+    names: dict[str, int] = defaultdict(int)
+    for bundle in document.bundles:
+        names[bundle.id] += 1
+        part = check_instance(bundle.records, prefixes, bundle.id)
+        report.violations += part.violations
+        report.warnings += part.warnings
+    for name, count in names.items():
+        if count > 1:
+            report.violations.append(Violation(0, "unification", f"{count} bundles are named {name}", ()))
+    return report
