@@ -58,6 +58,12 @@ class Trial(base.Trial):
 
         return graph(self, var, granularity, diff, **options)
 
+    def _repr_html_(self) -> str:
+        """Jupyter: this trial's part of the HTML report (provbridge.report), its diagrams included."""
+        from provbridge.report import trial_html
+
+        return trial_html(self)
+
 
 class Store(base.Store):
     """A provbridge data file whose trials have the export, query and diagram methods; see base.Store."""

@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "push": ("provbridge.cli.push", "upload trials to a remote SPARQL store (Graph Store Protocol)"),
     "pull": ("provbridge.cli.pull", "bring trials from a remote SPARQL store into this store"),
     "import": ("provbridge.cli.importcmd", "import PROV documents (any syntax) or noWorkflow databases as trials"),
+    "report": ("provbridge.cli.report", "write a self-contained HTML report: trials, differences, plots, diagrams"),
 }
 
 

@@ -109,6 +109,33 @@ class TrialDiff:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(self.text())
 
+    def _repr_html_(self) -> str:
+        """Jupyter: one table per kind of difference (headers with scope, values escaped), then the diffs."""
+        from html import escape
+
+        def cell(value: Any) -> str:
+            value = _plain(value)
+            return "" if value is None else escape(str(value))
+
+        out = [f"<h4>trial {self.a} ({escape(self.a_label)}) → trial {self.b} ({escape(self.b_label)})</h4>"]
+        if self.empty:
+            out.append("<p>no differences</p>")
+        for name in SECTIONS:
+            frame = getattr(self, name)
+            if frame.empty:
+                continue
+            columns = [c for c in TEXT_COLUMNS.get(name, list(frame.columns)) if c in frame.columns]
+            head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
+            rows = "".join(f'<tr><th scope="row">{cell(r[columns[0]])}</th>'
+                           + "".join(f"<td>{cell(r[c])}</td>" for c in columns[1:]) + "</tr>"
+                           for r in frame.to_dict("records"))
+            out.append(f"<table><caption>{name}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        for name, title in (("code", "code"), ("operations", "order of operations")):
+            text = getattr(self, name)
+            if text:
+                out.append(f"<p>{title}</p><pre>{escape(text)}</pre>")
+        return "\n".join(out)
+
 
 def _plain(value: Any) -> Any:
     """NaN/NA → None, numpy scalars → Python."""

@@ -1,4 +1,5 @@
-"""Line magics: ``%pb_stage NAME`` tags the cell, ``%pb_trial [new [NAME] | name NAME]`` manages trials."""
+"""Line magics: ``%pb_stage NAME`` tags the cell, ``%pb_trial [new [NAME] | name NAME]`` manages trials,
+``%pb_report [TRIAL ...] [--all]`` shows the HTML report."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from provbridge.notebook import api
 from provbridge.notebook.session import active_session
 
 TRIAL_USAGE = "usage: %pb_trial | %pb_trial new [NAME] | %pb_trial name NAME"
+REPORT_USAGE = "usage: %pb_report [TRIAL ...] [--all]"
 
 
 def _usage_error(message: str) -> Exception:
@@ -64,4 +66,39 @@ def session_name(session: Any) -> str | None:
     return str(row[0]) if row and row[0] else None
 
 
-MAGICS = {"pb_stage": pb_stage, "pb_trial": pb_trial}
+def pb_report(line: str) -> None:
+    """%pb_report: show the report of the current trial inline (provbridge.report); ``%pb_report TRIAL ...``
+    of those trials of the session's store, compared; ``--all`` also lists what did not change. The report is
+    read with recording paused, so its reading is not part of the trial."""
+    session = active_session()
+    if session is None or session.closed:
+        raise _usage_error("provbridge is not loaded: %load_ext provbridge")
+    words = line.split()
+    refs = [w for w in words if w != "--all"]
+    if any(w.startswith("-") for w in refs):
+        raise _usage_error(REPORT_USAGE)
+    from IPython.display import HTML, display
+
+    from provbridge.errors import ProvbridgeError
+    from provbridge.report import report
+    from provbridge.store.db import DB_NAME
+    from provbridge.store.store import open_store
+
+    writer = session.ensure_trial()
+    writer.flush()
+    recorder = session.recorder
+    recording = recorder is not None and recorder.enabled
+    if recorder is not None:
+        recorder.enabled = False
+    try:
+        with open_store(writer.store_dir / DB_NAME) as store:
+            built = report(refs or [writer.trial_id], all="--all" in words, store=store)
+    except ProvbridgeError as exc:
+        raise _usage_error(str(exc)) from None
+    finally:
+        if recorder is not None:
+            recorder.enabled = recording
+    display(HTML(built.fragment()))
+
+
+MAGICS = {"pb_stage": pb_stage, "pb_trial": pb_trial, "pb_report": pb_report}
