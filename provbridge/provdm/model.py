@@ -222,8 +222,10 @@ CanonicalRecord = tuple[str | None, str, str | None, frozenset[tuple[str, Value]
 
 
 def canonical_record(bundle: str | None, record: Record) -> CanonicalRecord:
-    """One record as a comparable tuple: bundle, kind, id, argument set, sorted attributes."""
-    return (bundle, record.kind, record.id, frozenset(record.args), record.sorted_attrs())
+    """One record as a comparable tuple: bundle, kind, id, argument set, sorted distinct attributes (RDF
+    cannot repeat a property value, so repeats do not count)."""
+    return (bundle, record.kind, record.id, frozenset(record.args), tuple(sorted(set(record.sorted_attrs()),
+                                                                                   key=record.sorted_attrs().index)))
 
 
 def canonical(document: Document) -> set[CanonicalRecord]:
