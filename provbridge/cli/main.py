@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "delete": ("provbridge.cli.delete", "delete trials with their orphaned code and artifact objects"),
     "deps": ("provbridge.cli.deps", "backward dependencies of a variable: what produced its value"),
     "impact": ("provbridge.cli.impact", "forward impact of a variable or file: what was derived from it"),
+    "lineage": ("provbridge.cli.lineage", "where a result came from across trials, by file content"),
     "query": ("provbridge.cli.query", "run a SPARQL query over trials (file, packaged query or -e TEXT)"),
     "remote": ("provbridge.cli.remote", "add, list or remove remote SPARQL stores to share trials through"),
     "push": ("provbridge.cli.push", "upload trials to a remote SPARQL store (Graph Store Protocol)"),
