@@ -65,9 +65,9 @@ def diagram_figure(diagram: Diagram, *, prefix: str, label: str) -> str:
         svg = diagram.svg()
     except ProvbridgeError as exc:
         return note(f"{label}: not drawn ({exc})")
-    notes = [note(f"Note: {text}") for text in diagram.notes]
-    if any(text.startswith("summarised") for text in diagram.notes):
-        notes.insert(0, note(SUMMARISED))
+    summarised = [text for text in diagram.notes if text.startswith("summarised")]
+    notes = [note(SUMMARISED)] if summarised else []
+    notes += [note(f"Note: {text}") for text in diagram.notes if text not in summarised]
     size = f"{diagram.node_count} nodes, {diagram.edge_count} edges"
     return "".join(notes) + figure(inline_svg(svg, prefix=prefix, label=f"{label} ({size})"), f"{label} ({size})")
 

@@ -99,7 +99,9 @@ class Browser:
         raise TimeoutError(f"no {method} event")
 
     def open(self, url: str) -> None:
-        """Watch the console, log, exceptions and network, then load ``url`` and wait for its load event."""
+        """Watch the console, log, exceptions and network, then load ``url`` and wait for its load event (the
+        events of earlier pages are forgotten)."""
+        self.events.clear()
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
         self.send("Page.navigate", url=url)
