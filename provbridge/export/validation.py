@@ -1,22 +1,49 @@
 """Validation of PROV documents in any export format: parsing, the PROV-JSON / PROV-XML schemas, the
-``prov`` package reading it back, and our SHACL shapes for PROV-O."""
+``prov`` package reading it back, our SHACL shapes for PROV-O and, on request, W3C PROV-CONSTRAINTS.
+
+What the W3C specifications accept is accepted: a time without a timezone is a warning (XML Schema allows
+it; the PROV-JSON schema's ``date-time`` format does not), and PROV-JSONLD with the remote context that
+``import`` reads (through the ``prov`` package) is checked as the PROV-O it converts to."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
+import sys
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from provbridge.errors import FormatError, ProvbridgeError
 from provbridge.export.registry import Format, find_format
 from provbridge.schemas import schema_file
 from provbridge.xmlsafe import PROLOG_LIMIT, dtd_problem, looks_like_xml
 
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from provbridge.provdm.model import Document
+
 RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld"}
 PROV_READ_FORMATS = {"json": "json", "xml": "xml", "provn": "provn"}
 MAX_PROBLEMS = 200
+TIME_KEYS = ("prov:time", "prov:startTime", "prov:endTime")
+# an xsd:dateTime without a timezone (XML Schema allows it; RFC 3339, the JSON Schema format, does not)
+LOCAL_TIME = re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$")
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+# import checks PROV-CONSTRAINTS only on documents up to this size (the check holds the whole document)
+IMPORT_CHECK_LIMIT = 4 << 20
+
+
+@dataclass
+class Validation:
+    """The outcome of checking one document: its format, problems (invalid when any) and warnings."""
+
+    format: Format
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def prov_xsd() -> Path:
@@ -53,6 +80,12 @@ def sniff(data: bytes) -> Format:
 
 def validate(path: str | Path, fmt: str | None = None) -> tuple[Format, list[str]]:
     """Check a PROV document; returns its format and the problems found (empty when valid)."""
+    result = check_document(path, fmt)
+    return result.format, result.problems
+
+
+def check_document(path: str | Path, fmt: str | None = None, *, constraints: bool = False) -> Validation:
+    """Check a PROV document (with ``constraints``, W3C PROV-CONSTRAINTS too, after the other checks)."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -67,15 +100,118 @@ def validate(path: str | Path, fmt: str | None = None) -> tuple[Format, list[str
         if fmt:
             raise
         chosen = sniff(data)
+    result = Validation(chosen)
     if chosen.name == "json":
-        problems = _check_json(data)
+        result.problems = _check_json(data, result.warnings)
     elif chosen.name == "xml":
-        problems = _check_xml(data)
+        result.problems = _check_xml(data)
+        result.warnings += _xml_time_warnings(data)
     elif chosen.name == "provn":
-        problems = _read_back(data, "provn")
+        result.problems = _read_back(data, "provn")
+        result.warnings += _provn_time_warnings(data)
     else:
-        problems = _check_rdf(data, chosen)
-    return chosen, problems[:MAX_PROBLEMS]
+        result.problems = _check_rdf(data, chosen, result.warnings)
+    if constraints:
+        try:
+            document = read_model(data, chosen.name)
+        except FormatError as exc:
+            result.problems.append(f"constraints: cannot read the document: {_one_line(exc)}")
+        else:
+            report = check(document)
+            result.problems += [f"constraints: {violation}" for violation in report.violations]
+            result.warnings += [f"constraints: {warning}" for warning in report.warnings]
+    result.problems = result.problems[:MAX_PROBLEMS]
+    return result
+
+
+def check(document: Document) -> Any:
+    """The PROV-CONSTRAINTS report of a model document."""
+    from provbridge.provdm.constraints import check as check_constraints
+
+    return check_constraints(document)
+
+
+def read_model(data: bytes, fmt: str) -> Document:
+    """A document in format ``fmt`` (a format name of the registry) as the in-memory PROV-DM model."""
+    if fmt == "provn":
+        from provbridge.provdm.provn_read import read_provn
+
+        return read_provn(data)
+    if fmt == "json":
+        from provbridge.provdm.provjson import loads
+
+        return loads(data)
+    if fmt == "xml":
+        from provbridge.provdm.provxml import loads as load_xml
+
+        return load_xml(data)
+    from provbridge.provdm.rdf import from_quads
+
+    quads, prefixes = _rdf_quads(data, fmt)
+    return from_quads(quads, prefixes)
+
+
+def _rdf_quads(data: bytes, fmt: str) -> tuple[list[pyoxigraph.Quad], dict[str, str]]:
+    """The quads of an RDF document, PROV-JSONLD through the ``prov`` package as ``import`` reads it."""
+    import pyoxigraph
+
+    try:
+        parser = pyoxigraph.parse(data, format=_rdf_formats()[fmt])
+        quads = list(parser)
+        return quads, dict(getattr(parser, "prefixes", {}) or {})
+    except SyntaxError as exc:
+        if fmt != "jsonld":
+            raise FormatError(_one_line(exc)) from None
+        converted = _prov_jsonld(data)
+        if converted is None:
+            raise FormatError(_one_line(exc)) from None
+        return list(pyoxigraph.parse(converted, format=pyoxigraph.RdfFormat.N_QUADS)), {}
+
+
+def _rdf_formats() -> dict[str, Any]:
+    import pyoxigraph
+
+    return {"ttl": pyoxigraph.RdfFormat.TURTLE, "trig": pyoxigraph.RdfFormat.TRIG,
+            "nq": pyoxigraph.RdfFormat.N_QUADS, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+            "jsonld": pyoxigraph.RdfFormat.JSON_LD}
+
+
+def _prov_jsonld(data: bytes) -> bytes | None:
+    """PROV-JSONLD (whose remote context pyoxigraph does not fetch) as N-Quads, read by the ``prov`` package
+    the way ``import`` reads it; ``None`` when it cannot read it either."""
+    from prov.model import ProvDocument
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            document = ProvDocument.deserialize(content=data, format="jsonld")
+            text: Any = document.serialize(format="rdf", rdf_format="nquads")
+        except Exception:  # the prov readers raise many exception types
+            return None
+    return text.encode("utf-8") if isinstance(text, str) else bytes(text)
+
+
+def import_warnings(stream: Any, fmt: str, label: str) -> list[str]:
+    """PROV-CONSTRAINTS violations of a document ``import`` just stored as it is, printed as warnings on
+    stderr (one line each) and returned; a document over the size limit is not checked (one line says so)."""
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    if size > IMPORT_CHECK_LIMIT:
+        lines = [f"{label}: PROV-CONSTRAINTS not checked (over {IMPORT_CHECK_LIMIT >> 20} MB); "
+                 "run provbridge validate --constraints"]
+    else:
+        data = stream.read()
+        stream.seek(0)
+        try:
+            report = check(read_model(data, fmt))
+        except FormatError as exc:
+            lines = [f"{label}: PROV-CONSTRAINTS not checked: {_one_line(exc)}"]
+        else:
+            lines = [f"{label}: invalid PROV (stored as it is): {violation}" for violation in report.violations]
+    for line in lines:
+        print(f"provbridge: warning: {line}", file=sys.stderr)
+    return lines
 
 
 def _read_back(data: bytes, fmt: str) -> list[str]:
@@ -93,12 +229,32 @@ def _read_back(data: bytes, fmt: str) -> list[str]:
     return problems
 
 
-def _check_json(data: bytes) -> list[str]:
+def _local_times(node: Any, path: str, found: list[str]) -> Any:
+    """``node`` with every timezone-less time argument given a ``Z`` (for the schema), each one noted."""
+    if isinstance(node, dict):
+        result = {}
+        for key, value in node.items():
+            where = f"{path}/{key}"
+            if key in TIME_KEYS and isinstance(value, str) and LOCAL_TIME.match(value):
+                found.append(f"time without a timezone at {where}: {value}")
+                value = value + "Z"
+            result[key] = _local_times(value, where, found)
+        return result
+    if isinstance(node, list):
+        return [_local_times(item, f"{path}/{i}", found) for i, item in enumerate(node)]
+    return node
+
+
+def _check_json(data: bytes, notes: list[str] | None = None) -> list[str]:
     jsonschema = _need("jsonschema")
     try:
         document = json.loads(data)
     except ValueError as exc:
         return [f"json: not JSON: {_one_line(exc)}"]
+    local: list[str] = []
+    document = _local_times(document, "", local)
+    if notes is not None:
+        notes += local
     schema = json.loads(schema_file("prov-json.schema.json").read_text(encoding="utf-8"))
     validator_class = jsonschema.validators.validator_for(schema)
     validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
@@ -127,22 +283,29 @@ def _check_xml(data: bytes) -> list[str]:
     return problems + _read_back(data, "xml")
 
 
-def _check_rdf(data: bytes, chosen: Format) -> list[str]:
+def _check_rdf(data: bytes, chosen: Format, notes: list[str] | None = None) -> list[str]:
     import pyoxigraph
 
-    formats = {"ttl": pyoxigraph.RdfFormat.TURTLE, "trig": pyoxigraph.RdfFormat.TRIG,
-               "nq": pyoxigraph.RdfFormat.N_QUADS, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-               "jsonld": pyoxigraph.RdfFormat.JSON_LD}
+    rdf_format = chosen.name
     try:
-        count = sum(1 for _ in pyoxigraph.parse(data, format=formats[chosen.name]))
+        quads = list(pyoxigraph.parse(data, format=_rdf_formats()[chosen.name]))
     except SyntaxError as exc:
-        return [f"{chosen.name}: {_one_line(exc)}"]
-    if count == 0:
+        converted = _prov_jsonld(data) if chosen.name == "jsonld" else None
+        if converted is None:
+            return [f"{chosen.name}: {_one_line(exc)}"]
+        # PROV-JSONLD, as import reads it: checked as the PROV-O the prov package converts it to
+        data, rdf_format = converted, "nq"
+        quads = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS))
+    if not quads:
         return [f"{chosen.name}: the document holds no triples"]
+    if notes is not None:
+        notes += sorted({f"time without a timezone: {q.object.value}" for q in quads
+                         if isinstance(q.object, pyoxigraph.Literal) and q.object.datatype.value == XSD_DATETIME
+                         and LOCAL_TIME.match(q.object.value)})
     rdflib = _need("rdflib")
     pyshacl = _need("pyshacl")
     dataset = rdflib.Dataset()
-    dataset.parse(data=data, format=RDFLIB_FORMATS[chosen.name])
+    dataset.parse(data=data, format=RDFLIB_FORMATS[rdf_format])
     shapes = rdflib.Graph().parse(schema_file("provbridge-shapes.ttl"), format="turtle")
     conforms, report, _ = pyshacl.validate(dataset, shacl_graph=shapes, inference="none")
     if conforms:
@@ -155,6 +318,33 @@ def _check_rdf(data: bytes, chosen: Format) -> list[str]:
         message = report.value(result, sh.resultMessage)
         problems.append(f"shapes: <{focus}> {'' if path is None else f'{path}: '}{_one_line(message)}")
     return sorted(problems)
+
+
+def _xml_time_warnings(data: bytes) -> list[str]:
+    """Timezone-less times in a PROV-XML document (XML Schema accepts them: a warning, not a problem)."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return []
+    names = {f"{{http://www.w3.org/ns/prov#}}{local}" for local in ("time", "startTime", "endTime")}
+    return [f"time without a timezone at line {element.sourceline}: {(element.text or '').strip()}"
+            for element in root.iter() if element.tag in names and LOCAL_TIME.match((element.text or "").strip())]
+
+
+def _provn_time_warnings(data: bytes) -> list[str]:
+    """Timezone-less times in a PROV-N document (read with our reader; nothing when it cannot read it)."""
+    from provbridge.provdm.model import Literal
+    from provbridge.provdm.provn_read import read_provn
+
+    try:
+        document = read_provn(data)
+    except FormatError:
+        return []
+    times = {value.value for _, record in document.all_records() for _, value in record.args
+             if isinstance(value, Literal) and LOCAL_TIME.match(value.value)}
+    return [f"time without a timezone: {value}" for value in sorted(times)]
 
 
 def _one_line(value: object) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from provbridge.provdm.model import ARGUMENTS, PROV, XSD_DATETIME, Document, Literal, Record, Value
+from provbridge.provdm.model import ARGUMENTS, PROV, REQUIRED, XSD_DATETIME, Document, Literal, Record, Value
 
 # PROV-CONSTRAINTS (W3C Recommendation, 30 April 2013) numbers and names
 NAMES = {
@@ -114,7 +114,7 @@ class Violation:
 
     def __str__(self) -> str:
         where = f" in bundle {self.bundle}" if self.bundle else ""
-        label = f"Constraint {self.number} ({self.name})" if self.number else "document"
+        label = f"Constraint {self.number} ({self.name})" if self.number else "PROV-DM"
         involved = "; ".join(self.records)
         return f"{self.category}: {label}{where}: {self.message}" + (f" [{involved}]" if involved else "")
 
@@ -165,6 +165,11 @@ class _Instance:
         self.stmts: list[Stmt] = []
         self.failed: set[tuple[int, int]] = set()
         for record in records:
+            missing = [name for name in ARGUMENTS[record.kind][:REQUIRED[record.kind]] if record.arg(name) is None]
+            if missing:  # not a PROV-DM statement: left out of normalisation
+                message = f"{record.kind} lacks its required {' and '.join(missing)}"
+                self.violations.append(Violation(0, "well-formedness", message, (self.render(record),), bundle))
+                continue
             self.stmts.append(self._expand(record))
 
     # -- terms
@@ -337,6 +342,10 @@ class _Instance:
             if len(members) > 1:
                 number = key[0]
                 what = f"{key[1]} {self.show(key[2])}" if number in (22, 23) else f"{key[1]}s of {self.show(key[2])}"
+                if number in (24, 25):
+                    what += f" by {self.show(key[3])}"
+                elif number in (26, 27):
+                    what += f" {'started' if number == 26 else 'ended'} by {self.show(key[3])}"
                 if number == 0:
                     what = f"mentionOf {self.show(key[2])} (PROV-Links: one mention per entity)"
                 yield members, number, what
@@ -553,8 +562,16 @@ class _Instance:
             value = self.find(stmt.args[-1])
             return _instant(value) if isinstance(value, Literal) else None
 
+        def label(term: Term) -> str:
+            stmt = events[term]
+            if not isinstance(self.find(term), Var) or not stmt.origin:
+                return self.show(term)
+            return f"the {stmt.kind} event of {self.render(stmt.origin[0])}"
+
         seen: set[tuple[Term, Term]] = set()
         for x, y, strict, number in edges:
+            if number in (31, 32, 39, 40):  # simultaneity of one object's starts, ends...: not an order
+                continue
             tx, ty = time_of(x), time_of(y)
             if tx is None or ty is None or (tx.tzinfo is None) != (ty.tzinfo is None) or (x, y) in seen:
                 continue
@@ -562,8 +579,8 @@ class _Instance:
                 seen.add((x, y))
                 where = f" in bundle {self.bundle}" if self.bundle else ""
                 self.warnings.append(
-                    f"ordering{where}: Constraint {number} ({NAMES[number]}): {self.show(x)} at {tx.isoformat()} "
-                    f"must precede {self.show(y)} at {ty.isoformat()}"
+                    f"ordering{where}: Constraint {number} ({NAMES[number]}): {label(x)} at {tx.isoformat()} "
+                    f"must precede {label(y)} at {ty.isoformat()}"
                 )
 
 
