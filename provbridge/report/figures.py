@@ -51,10 +51,11 @@ def inline_svg(svg: str, *, prefix: str, label: str) -> str:
 
 def figure(svg: str, caption: str) -> str:
     """A ``<figure>`` holding inline SVG, with a caption: scaled to the page's width when that keeps its text
-    readable (at most halved), else at its own size in a frame that scrolls."""
+    readable (at most halved), else at its own size in a frame that scrolls sideways and opens at its right
+    end, where a diagram's latest steps are (time flows left to right)."""
     width = _WIDTH.search(svg[svg.find("<svg"):svg.find(">", svg.find("<svg"))])
     fits = width is not None and float(width.group(1)) <= FIT_WIDTH
-    canvas = element("div", svg, class_="canvas fit" if fits else "canvas")
+    canvas = element("div", svg, class_="canvas fit" if fits else "canvas wide")
     return element("figure", canvas + element("figcaption", esc(caption)))
 
 

@@ -36,6 +36,8 @@ STYLE = """
 .pb-report figure { margin: 0.5em 0 1em; }
 .pb-report figure .canvas { overflow: auto; max-height: 80vh; border: 1px solid #e0e0e0; }
 .pb-report figure .canvas.fit svg { max-width: 100%; height: auto; }
+.pb-report figure .canvas.wide { direction: rtl; }
+.pb-report figure .canvas.wide > svg { direction: ltr; }
 .pb-report figcaption { font-size: 0.9em; color: #4a4a4a; }
 .pb-report dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; }
 .pb-report dl.facts dt { font-weight: 600; }

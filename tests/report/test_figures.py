@@ -25,5 +25,5 @@ def test_figures_fit_the_page_unless_too_wide() -> None:
     narrow = inline_svg(SVG, prefix="a-", label="n")
     wide = narrow.replace('width="300pt"', f'width="{FIT_WIDTH + 1}pt"')
     assert figure(narrow, "cap").startswith('<figure><div class="canvas fit"><svg ')
-    assert figure(wide, "cap").startswith('<figure><div class="canvas"><svg ')
+    assert figure(wide, "cap").startswith('<figure><div class="canvas wide"><svg ')
     assert figure(narrow, "a & b").endswith("</svg></div><figcaption>a &amp; b</figcaption></figure>")
