@@ -104,3 +104,33 @@ def test_bad_targets_are_one_line_errors(pipeline: tuple[Project, dict[str, str]
     assert proc.stderr == "provbridge: error: no trial recorded a variable or file 'nope.csv'\n"
     proc = project.run("lineage", "metric", "--dot", "out.xyz", check=False)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "out.xyz" in proc.stderr
+
+
+def test_lineage_and_impact_on_a_remote_store(pipeline: tuple[Project, dict[str, str]],
+                                              tmp_path_factory: pytest.TempPathFactory,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.remote.conftest import Server, free_port, oxigraph_binary
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph; it is in the [test] extra)")
+    project, _ = pipeline
+    for key in [k for k in os.environ if k.startswith("PROVBRIDGE_REMOTE_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("NETRC", str(project.root / "no-netrc"))
+    server = Server(binary, tmp_path_factory.mktemp("lineage_remote") / "data", free_port())
+    server.start()
+    try:
+        project.run("remote", "add", "lineage-origin", server.query_url)
+        project.run("push", "--all", "--to", "lineage-origin", "-q")
+        local = json.loads(project.run("lineage", "metric", "--json").stdout)
+        far = json.loads(project.run("lineage", "metric", "--json", "--remote", "lineage-origin").stdout)
+        assert far["nodes"] == local["nodes"] and far["edges"] == local["edges"]
+        local_impact = json.loads(project.run("impact", "raw.csv", "--all-trials", "--json").stdout)
+        far_impact = json.loads(project.run("impact", "raw.csv", "--all-trials", "--json", "--remote",
+                                            "lineage-origin").stdout)
+        assert far_impact["versions"] == local_impact["versions"]
+        assert any(v["name"] == "metric" and v["trial"] == 4 for v in far_impact["versions"])
+    finally:
+        project.run("remote", "remove", "lineage-origin", check=False)
+        server.stop()
