@@ -30,9 +30,10 @@ NCNAME = re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*")
 _START = re.compile(f"[{_NAME_START}]")
 _CHAR = re.compile(f"[{_NAME_CHAR}]")
 _ENCODED = re.compile(r"_x([0-9A-F]{4,6})_")
-# PROV-N local names: letters, digits and these; \-escaped: the PN_CHARS_ESC set
-PROVN_ESCAPABLE = set("_~.-!$&'()*+,;=/?#@%")
-_PROVN_PLAIN = re.compile(f"[{_NAME_CHAR}:]")
+# PROV-N local names (PN_LOCAL): name characters and PN_CHARS_OTHERS plain, PN_CHARS_ESC after a "\\"
+PROVN_ESCAPED = set("='(),:;[]")
+_PROVN_PLAIN = re.compile(f"[{_NAME_CHAR}/@~&+*?#$!]")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def is_ncname(text: str) -> bool:
@@ -125,7 +126,8 @@ class Names:
     def _fits(self, local: str) -> bool:
         if self.xml:
             return is_ncname(local)
-        return all(_PROVN_PLAIN.fullmatch(c) or c in PROVN_ESCAPABLE for c in local) and not local.startswith(":")
+        rest = _PERCENT.sub("", local)
+        return "%" not in rest and all(_PROVN_PLAIN.fullmatch(c) or c in PROVN_ESCAPED for c in rest)
 
     def _qname(self, iri: str) -> str:
         for prefix, namespace in self._by_length:
@@ -146,9 +148,11 @@ class Names:
 
     def _render(self, prefix: str, local: str) -> str:
         if self.provn:
-            local = "".join("\\" + c if c in PROVN_ESCAPABLE and c not in "_-." else c for c in local)
+            local = "".join("\\" + c if c in PROVN_ESCAPED else c for c in local)
             if local.endswith("."):
                 local = local[:-1] + "\\."
+            if local.startswith((".", "-")):
+                local = "\\" + local
         return f"{prefix}:{local}"
 
     def used(self) -> dict[str, str]:

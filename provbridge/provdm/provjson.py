@@ -14,7 +14,7 @@ import orjson
 from provbridge.errors import FormatError
 from provbridge.provdm.model import ARGUMENTS, KINDS, TIME_ARGUMENTS, Bundle, Document, Literal, Record, Value
 from provbridge.provdm.names import Names, expand
-from provbridge.provdm.values import I18N, QNAME_TYPES, is_plain, literal, time
+from provbridge.provdm.values import I18N, QNAME_TYPES, is_plain, literal, qname_value, time
 
 _XSD_INT = "http://www.w3.org/2001/XMLSchema#int"
 _XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
@@ -91,7 +91,7 @@ def _json_value(raw: Any, prefixes: dict[str, str]) -> Value:
         text = str(raw["$"])
         datatype = raw.get("type")
         if datatype in QNAME_TYPES:
-            return expand(text, prefixes)
+            return qname_value(expand(text, prefixes), text)
         expanded = expand(str(datatype), prefixes) if datatype else None
         return literal(text, None if expanded == I18N and not raw.get("lang") else expanded, raw.get("lang"))
     raise FormatError(f"PROV-JSON: cannot read the attribute value {orjson.dumps(raw).decode()[:80]}")

@@ -28,7 +28,7 @@ from provbridge.provdm.model import (
     Value,
 )
 from provbridge.provdm.names import ESCAPE_SUFFIX, Names, decode_ncname, expand
-from provbridge.provdm.values import QNAME_TYPES, literal, time
+from provbridge.provdm.values import QNAME_TYPES, literal, qname_value, time
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XSD_XML = "http://www.w3.org/2001/XMLSchema"  # the XSD namespace as XML Schema writes it (no "#")
@@ -184,7 +184,7 @@ def _xml_value(element: Any) -> Value:
         if datatype.startswith(XSD_XML) and not datatype.startswith(XSD):
             datatype = XSD + datatype[len(XSD_XML):]
         if datatype in QNAME_TYPES or xsi_type in QNAME_TYPES:
-            return _resolve(element, text)
+            return qname_value(_resolve(element, text), text)
         return literal(text, datatype, language)
     return literal(text, None, language)
 

@@ -332,12 +332,14 @@ def from_quads(quads: Iterable[ox.Quad], prefixes: dict[str, str] | None = None)
 
 def to_quads(document: Document) -> list[ox.Quad]:
     """The PROV-O quads of a document (bundles as named graphs), sorted; genid IRIs become blank nodes."""
-    from provbridge.provdm.rdfwrite import record_triples
+    from provbridge.provdm.rdfwrite import is_qualified, record_triples, shortcut_key
 
+    qualified = {(bundle, shortcut_key(r)) for bundle, r in document.all_records() if is_qualified(r)}
     quads: set[ox.Quad] = set()
     for bundle_id, record in document.all_records():
         graph: ox.NamedNode | ox.DefaultGraph = ox.NamedNode(bundle_id) if bundle_id else ox.DefaultGraph()
-        for s, p, o in record_triples(record):
+        force = not is_qualified(record) and (bundle_id, shortcut_key(record)) in qualified
+        for s, p, o in record_triples(record, force):
             quads.add(ox.Quad(s, p, o, graph))
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 

@@ -58,8 +58,26 @@ def _pattern(record: Record) -> t.Pattern:
     return t.BASE[record.kind]
 
 
-def record_triples(record: Record) -> list[Triple]:
-    """The PROV-O triples of one record."""
+def shortcut_key(record: Record) -> tuple[str, object, object] | None:
+    """(shortcut, subject, object) of a relation written with the qualified pattern, else None."""
+    if record.kind in ELEMENTS or record.kind in t.SIMPLE:
+        return None
+    pattern = _pattern(record)
+    return (t.BASE[record.kind].shortcut, record.arg(pattern.subject), record.arg(pattern.object))
+
+
+def is_qualified(record: Record) -> bool:
+    """Whether a relation is written with its qualified pattern (id, attributes or extra arguments)."""
+    if record.kind in ELEMENTS or record.kind in t.SIMPLE:
+        return False
+    pattern = _pattern(record)
+    attrs = [pair for pair in record.attrs if pair != (t.PROV_TYPE, pattern.subtype)]
+    return bool(record.id or attrs or len(record.args) != 2 or record.arg(pattern.subject) is None)
+
+
+def record_triples(record: Record, force_qualified: bool = False) -> list[Triple]:
+    """The PROV-O triples of one record; ``force_qualified`` writes a plain relation with the qualified
+    pattern too (when a qualified relation with the same ends would otherwise absorb its shortcut)."""
     if record.kind in ELEMENTS:
         assert record.id is not None
         subject = node(record.id)
@@ -78,10 +96,10 @@ def record_triples(record: Record) -> list[Triple]:
         if record.kind == "mentionOf" and isinstance(bundle, str):
             triples.append((node(s), ox.NamedNode(t.AS_IN_BUNDLE), node(bundle)))
         return triples
-    return _relation_triples(record)
+    return _relation_triples(record, force_qualified)
 
 
-def _relation_triples(record: Record) -> list[Triple]:
+def _relation_triples(record: Record, force_qualified: bool) -> list[Triple]:
     pattern = _pattern(record)
     args = record.arguments
     subject_iri, object_iri = args.get(pattern.subject), args.get(pattern.object)
@@ -91,7 +109,8 @@ def _relation_triples(record: Record) -> list[Triple]:
     triples: list[Triple] = []
     if isinstance(object_iri, str) and subject is not None:
         triples.append((subject, ox.NamedNode(pattern.shortcut), node(object_iri)))
-    if record.id is None and not attrs and not extras and isinstance(object_iri, str) and subject is not None:
+    plain = record.id is None and not attrs and not extras
+    if plain and not force_qualified and isinstance(object_iri, str) and subject is not None:
         return triples
     time = args.get("prov:time")
     if (record.id is None and not attrs and object_iri is None and extras == ["prov:time"]
@@ -102,7 +121,8 @@ def _relation_triples(record: Record) -> list[Triple]:
     if record.id is not None:
         influence = node(record.id)
     else:
-        digest = hashlib.sha256(repr((record.kind, record.args, record.attrs)).encode("utf-8")).hexdigest()[:16]
+        canonical = (record.kind, sorted(record.args), sorted(set(record.sorted_attrs()), key=repr))
+        digest = hashlib.sha256(repr(canonical).encode("utf-8")).hexdigest()[:16]
         influence = ox.BlankNode(f"q{digest}")
     if subject is not None:
         triples.append((subject, ox.NamedNode(pattern.qualified), influence))

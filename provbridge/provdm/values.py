@@ -26,3 +26,11 @@ def time(value: str) -> Literal:
 def is_plain(value: Value) -> bool:
     """Whether ``value`` is a string literal without language (written without a type)."""
     return isinstance(value, Literal) and value.datatype == XSD_STRING and not value.language
+
+
+def qname_value(expanded: str, text: str) -> Value:
+    """A qualified-name value: its IRI, or an ``xsd:QName`` literal when it names no absolute IRI (an
+    unprefixed name without a default namespace)."""
+    if ":" in expanded:
+        return expanded
+    return Literal(text, XSD + "QName")

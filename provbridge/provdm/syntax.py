@@ -1,0 +1,142 @@
+"""Every PROV syntax read into and written from the PROV-DM model: one table of formats, guessed by extension."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import NamedTuple
+
+import pyoxigraph as ox
+
+from provbridge.errors import FormatError
+from provbridge.provdm.model import Document
+
+
+class Syntax(NamedTuple):
+    """A PROV syntax: ``rdf`` is pyoxigraph's format for the PROV-O serializations."""
+
+    name: str
+    title: str
+    extensions: tuple[str, ...]
+    rdf: ox.RdfFormat | None = None
+
+
+SYNTAXES: dict[str, Syntax] = {
+    "json": Syntax("json", "PROV-JSON", (".json", ".provjson")),
+    "xml": Syntax("xml", "PROV-XML", (".xml", ".provx")),
+    "provn": Syntax("provn", "PROV-N", (".provn", ".pn")),
+    "ttl": Syntax("ttl", "Turtle", (".ttl",), ox.RdfFormat.TURTLE),
+    "trig": Syntax("trig", "TriG", (".trig",), ox.RdfFormat.TRIG),
+    "nq": Syntax("nq", "N-Quads", (".nq",), ox.RdfFormat.N_QUADS),
+    "nt": Syntax("nt", "N-Triples", (".nt",), ox.RdfFormat.N_TRIPLES),
+    "jsonld": Syntax("jsonld", "JSON-LD", (".jsonld",), ox.RdfFormat.JSON_LD),
+}
+ALIASES = {
+    "provjson": "json", "prov-json": "json", "provxml": "xml", "prov-xml": "xml", "provx": "xml", "prov-n": "provn",
+    "pn": "provn", "turtle": "ttl", "nquads": "nq", "n-quads": "nq", "ntriples": "nt", "n-triples": "nt",
+    "json-ld": "jsonld",
+}
+_BY_EXTENSION = {ext: syntax for syntax in SYNTAXES.values() for ext in syntax.extensions}
+# prefixes declared in RDF output: the document's own, plus these
+RDF_PREFIXES = {"prov": "http://www.w3.org/ns/prov#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+                "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+
+
+def find_syntax(name: str | None, path: str | os.PathLike[str] | None, role: str) -> Syntax:
+    """The syntax called ``name`` (or an alias), else the one of ``path``'s extension; ``role`` names the
+    file in the error ("input", "output")."""
+    names = ", ".join(SYNTAXES)
+    if name:
+        key = name.lower().lstrip(".")
+        key = ALIASES.get(key, key)
+        if key not in SYNTAXES:
+            raise FormatError(f"unknown format {name!r} (choose from {names})")
+        return SYNTAXES[key]
+    ext = os.path.splitext(os.fspath(path))[1].lower() if path is not None and str(path) != "-" else ""
+    if ext not in _BY_EXTENSION:
+        option = "--from" if role == "input" else "--to"
+        raise FormatError(f"cannot tell the format of the {role} from its extension; give {option} ({names})")
+    return _BY_EXTENSION[ext]
+
+
+def read(data: bytes, syntax: Syntax) -> Document:
+    """The PROV-DM document in ``data``; FormatError (one line) when it cannot be read."""
+    if syntax.rdf is not None:
+        parser = ox.parse(data, format=syntax.rdf)
+        try:
+            quads = list(parser)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise FormatError(f"not valid {syntax.title} ({_one_line(exc)})") from None
+        from provbridge.provdm.rdf import from_quads
+
+        return from_quads(quads, dict(getattr(parser, "prefixes", {}) or {}))
+    return READERS[syntax.name](data)
+
+
+def _read_json(data: bytes) -> Document:
+    from provbridge.provdm.provjson import loads
+
+    return loads(data)
+
+
+def _read_xml(data: bytes) -> Document:
+    from provbridge.provdm.provxml import loads
+    from provbridge.xmlsafe import dtd_problem
+
+    problem = dtd_problem(data[: 1 << 20])
+    if problem:
+        raise FormatError(f"{problem}; remove the DOCTYPE")
+    return loads(data)
+
+
+def _read_provn(data: bytes) -> Document:
+    from provbridge.provdm.provn_read import read_provn
+
+    return read_provn(data)
+
+
+READERS: dict[str, Callable[[bytes], Document]] = {"json": _read_json, "xml": _read_xml, "provn": _read_provn}
+
+
+def write(document: Document, syntax: Syntax) -> tuple[bytes, list[str]]:
+    """``document`` in ``syntax`` (same document, same bytes), and what that syntax could not hold."""
+    if syntax.rdf is not None:
+        from provbridge.provdm.rdf import to_quads
+
+        prefixes = {**RDF_PREFIXES, **{p: iri for p, iri in document.namespaces if p}}
+        try:
+            quads = to_quads(document)
+        except ValueError as exc:
+            raise FormatError(f"cannot be written as {syntax.title}: {_one_line(exc)}") from None
+        if syntax.name in ("ttl", "nt"):
+            named = {str(q.graph_name) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
+            warnings = [f"{syntax.title} has no named graphs: the records of {len(named)} bundle(s) are merged into "
+                        "the default graph"] if named else []
+            triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+            return _serialize(triples, syntax, prefixes), warnings
+        return _serialize(quads, syntax, prefixes), []
+    if syntax.name == "json":
+        from provbridge.provdm.provjson import dumps
+
+        return dumps(document), []
+    if syntax.name == "xml":
+        from provbridge.provdm.provxml import dumps_with_warnings as xml
+
+        return xml(document)
+    from provbridge.provdm.provn import dumps_with_warnings as provn
+
+    return provn(document)
+
+
+def _serialize(items: list[ox.Quad] | list[ox.Triple], syntax: Syntax, prefixes: dict[str, str]) -> bytes:
+    assert syntax.rdf is not None
+    if syntax.name in ("ttl", "trig"):
+        data = ox.serialize(items, format=syntax.rdf, prefixes=dict(sorted(prefixes.items())))
+    else:
+        data = ox.serialize(items, format=syntax.rdf)
+    return data or b""
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
