@@ -131,3 +131,9 @@ def test_queries_are_packaged_with_documented_parameters() -> None:
     assert set(canned("impact_all").params) == {"g", "var", "level"}
     assert set(canned("lineage").columns) == {"target", "graph", "output", "outputPath", "outputSha256", "input",
                                               "inputPath", "inputSha256"}
+
+
+def test_package_exports_the_functions() -> None:
+    import provbridge.query
+
+    assert provbridge.query.lineage is lineage and provbridge.query.impact_all is impact_all
