@@ -48,7 +48,7 @@ class Reported:
         return lxml.html.parse(str(path or self.path)).getroot()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reported]:
     """Trials 1-3: train.py --alpha 0.1, 0.5, 1.0 (loss 9.0, 5.0, 0.0); then both reports."""
     project = Project(tmp_path_factory.mktemp("report"))
