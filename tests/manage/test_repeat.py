@@ -143,3 +143,20 @@ def test_in_directory_must_be_new_or_empty(project: Project, tmp_path: Path) -> 
     with pytest.raises(ManageError, match="is not an empty directory"):
         repeat(1, directory=tmp_path / "busy", store=project.root / ".provbridge")
     assert (tmp_path / "busy" / "keep.txt").read_text() == "mine"
+
+
+def test_notebook_repeats_with_its_parameters(project: Project) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("alpha = 1.0", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("y = 3 * alpha")]
+    nbformat.write(nb, str(project.root / "nb.ipynb"))
+    project.run("run", "-q", "nb.ipynb", "-p", "alpha", "2", "--output", "done.ipynb")
+    with project.store() as store:
+        report = repeat(1, store=store)
+        rerun = store.trial(2)
+        assert rerun.kind == "notebook" and rerun.command == ["provbridge", "run", "nb.ipynb", "-p", "alpha", "2"]
+        assert rerun.latest("y").value == 6
+    assert report.repeatable and (report.exit_original, report.exit_repeat) == (0, 0)
+    assert {row["name"]: row["status"] for row in report.variables} == {"alpha": "equal", "y": "equal"}
