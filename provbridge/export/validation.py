@@ -116,6 +116,8 @@ def check_document(path: str | Path, fmt: str | None = None, *, constraints: boo
             document = read_model(data, chosen.name)
         except FormatError as exc:
             result.problems.append(f"constraints: cannot read the document: {_one_line(exc)}")
+        except Exception as exc:  # a reader's bug is one line, never a traceback
+            result.problems.append(f"constraints: cannot read the document: {type(exc).__name__}: {_one_line(exc)}")
         else:
             report = check(document)
             result.problems += [f"constraints: {violation}" for violation in report.violations]
@@ -173,7 +175,7 @@ def _rdf_formats() -> dict[str, Any]:
 
     return {"ttl": pyoxigraph.RdfFormat.TURTLE, "trig": pyoxigraph.RdfFormat.TRIG,
             "nq": pyoxigraph.RdfFormat.N_QUADS, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-            "jsonld": pyoxigraph.RdfFormat.JSON_LD}
+            "jsonld": pyoxigraph.RdfFormat.JSON_LD, "rdf": pyoxigraph.RdfFormat.RDF_XML}
 
 
 def _prov_jsonld(data: bytes) -> bytes | None:
@@ -193,22 +195,23 @@ def _prov_jsonld(data: bytes) -> bytes | None:
 
 def import_warnings(stream: Any, fmt: str, label: str) -> list[str]:
     """PROV-CONSTRAINTS violations of a document ``import`` just stored as it is, printed as warnings on
-    stderr (one line each) and returned; a document over the size limit is not checked (one line says so)."""
+    stderr (one line each) and returned. Documents over ``IMPORT_CHECK_LIMIT`` bytes are not checked
+    (the check holds the whole document in memory; ``validate --constraints`` checks any size)."""
     stream.seek(0, 2)
     size = stream.tell()
     stream.seek(0)
     if size > IMPORT_CHECK_LIMIT:
-        lines = [f"{label}: PROV-CONSTRAINTS not checked (over {IMPORT_CHECK_LIMIT >> 20} MB); "
-                 "run provbridge validate --constraints"]
+        return []
+    data = stream.read()
+    stream.seek(0)
+    try:
+        report = check(read_model(data, fmt))
+    except FormatError as exc:
+        lines = [f"{label}: PROV-CONSTRAINTS not checked: {_one_line(exc)}"]
+    except Exception as exc:  # the document is stored already: a reader's bug must not turn into a failure
+        lines = [f"{label}: PROV-CONSTRAINTS not checked: {type(exc).__name__}: {_one_line(exc)}"]
     else:
-        data = stream.read()
-        stream.seek(0)
-        try:
-            report = check(read_model(data, fmt))
-        except FormatError as exc:
-            lines = [f"{label}: PROV-CONSTRAINTS not checked: {_one_line(exc)}"]
-        else:
-            lines = [f"{label}: invalid PROV (stored as it is): {violation}" for violation in report.violations]
+        lines = [f"{label}: invalid PROV (stored as it is): {violation}" for violation in report.violations]
     for line in lines:
         print(f"provbridge: warning: {line}", file=sys.stderr)
     return lines

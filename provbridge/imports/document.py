@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from provbridge import __version__
 from provbridge.errors import FormatError
+from provbridge.export.validation import import_warnings
 from provbridge.imports.formats import ImportFormat, import_format
 from provbridge.imports.reader import Quads
 from provbridge.progress import Progress
@@ -61,7 +62,9 @@ def import_document(store: Store, source: Source, fmt: str | None = None, *, nam
                               force=False) as bar:
                     bar.enabled = bar.enabled and progress
                     quads = Quads(stream, chosen, base_iri=base_iri, use_prov=use_prov, advance=bar.advance)
-                    return _store(store, quads, chosen, label=label, digest=digest, base=base)
+                    trials = _store(store, quads, chosen, label=label, digest=digest, base=base)
+                import_warnings(stream, chosen.name, label)  # PROV-CONSTRAINTS: warn, the document stays as it is
+                return trials
             except FormatError as exc:
                 first_error = first_error or exc
         assert first_error is not None

@@ -30,20 +30,22 @@ INTEGER = re.compile(r"-?\d+$")
 LANGTAG = re.compile(r"@[a-zA-Z]+(-[a-zA-Z0-9]+)*")
 ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
-# kind -> (allowed argument counts, positions that may be '-' (0-based), has id and attributes)
+# kind -> (allowed argument counts, positions that may be '-' (0-based), has id and attributes). The
+# grammar gives the optional arguments all or none; trailing ones left out (``used(a, e)``, as the PROV-DM
+# examples write) are read as '-', as ProvToolbox and the prov package read them.
 SHAPES: dict[str, tuple[tuple[int, ...], frozenset[int], bool]] = {
     "entity": ((1,), frozenset(), False),
     "agent": ((1,), frozenset(), False),
-    "activity": ((1, 3), frozenset({1, 2}), False),
-    "wasGeneratedBy": ((1, 3), frozenset({1, 2}), True),
-    "used": ((1, 3), frozenset({1, 2}), True),
+    "activity": ((1, 2, 3), frozenset({1, 2}), False),
+    "wasGeneratedBy": ((1, 2, 3), frozenset({1, 2}), True),
+    "used": ((1, 2, 3), frozenset({1, 2}), True),
     "wasInformedBy": ((2,), frozenset(), True),
-    "wasStartedBy": ((1, 4), frozenset({1, 2, 3}), True),
-    "wasEndedBy": ((1, 4), frozenset({1, 2, 3}), True),
-    "wasInvalidatedBy": ((1, 3), frozenset({1, 2}), True),
-    "wasDerivedFrom": ((2, 5), frozenset({2, 3, 4}), True),
+    "wasStartedBy": ((1, 2, 3, 4), frozenset({1, 2, 3}), True),
+    "wasEndedBy": ((1, 2, 3, 4), frozenset({1, 2, 3}), True),
+    "wasInvalidatedBy": ((1, 2, 3), frozenset({1, 2}), True),
+    "wasDerivedFrom": ((2, 3, 4, 5), frozenset({2, 3, 4}), True),
     "wasAttributedTo": ((2,), frozenset(), True),
-    "wasAssociatedWith": ((1, 3), frozenset({1, 2}), True),
+    "wasAssociatedWith": ((1, 2, 3), frozenset({1, 2}), True),
     "actedOnBehalfOf": ((2, 3), frozenset({2}), True),
     "wasInfluencedBy": ((2,), frozenset(), True),
     "specializationOf": ((2,), frozenset(), False),
@@ -213,8 +215,9 @@ class _Parser:
         self.declarations(namespaces)
         records = self.expressions()
         bundles: list[Bundle] = []
-        while self.at("name", "bundle"):
+        while self.at("name", "bundle"):  # expressions after a bundle are read too (PROV-DM example 42)
             bundles.append(self.bundle())
+            records += self.expressions()
         end = self.next("endDocument")
         if end.text != "endDocument":
             raise _error(end.line, f"expected an expression, bundle or endDocument, found {end.text!r}")
@@ -348,8 +351,13 @@ class _Parser:
             return Literal(token.text, RDF_LANGSTRING, self.next("langtag").text)
         if self.at("%%"):
             self.next("%%")
-            datatype = self.expect("name", "a datatype after %%")
-            iri = self.resolve(datatype.text, datatype.line)
+            datatype = self.next("a datatype after %%")
+            if datatype.kind == "iri":  # <IRI> datatypes, as ProvToolbox writes them
+                iri = datatype.text
+            elif datatype.kind == "name":
+                iri = self.resolve(datatype.text, datatype.line)
+            else:
+                raise _error(datatype.line, f"expected a datatype after %%, found {datatype.text!r}")
             if iri == XSD_QNAME:
                 return self.resolve(token.text, token.line)
             return Literal(token.text, iri)
