@@ -249,11 +249,15 @@ class _Parser:
     def bundle(self) -> Bundle:
         self.keyword("bundle")
         token = self.expect("name", "the bundle's identifier")
+        try:
+            bundle_id: str | None = self.resolve(token.text, token.line)
+        except FormatError:
+            bundle_id = None  # maybe bound by the bundle's own declarations, as ProvToolbox writes them
         self.scopes.append(dict(self.scopes[-1]))
         self.default.append(self.default[-1])
         self.declarations({})
-        # the bundle's own declarations may bind its identifier's prefix (as ProvToolbox writes them)
-        bundle_id = self.resolve(token.text, token.line)
+        if bundle_id is None:
+            bundle_id = self.resolve(token.text, token.line)
         records = self.expressions()
         end = self.next("endBundle")
         if end.text != "endBundle":

@@ -1,0 +1,1 @@
+"""Tests of the in-memory PROV-DM model, its readers and writers, and PROV-CONSTRAINTS."""
