@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+import mimetypes
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from provbridge.errors import FormatError
 from provbridge.extras import require
-from provbridge.translate.iris import trial_namespace
+from provbridge.translate.iris import file_iri, trial_namespace
 
 if TYPE_CHECKING:
     from provbridge.store.store import Trial
@@ -25,6 +27,8 @@ PROCESS_RUN_CRATE = "https://w3id.org/ro/wfrun/process/0.5"
 PROV_FILES = (("json", "prov.json", "application/json", "PROV-JSON"),
               ("ttl", "prov.ttl", "text/turtle", "PROV-O as Turtle"))
 _STATUS = {"finished": "http://schema.org/CompletedActionStatus", "failed": "http://schema.org/FailedActionStatus"}
+PYTHON_RELEASE = "https://www.python.org/downloads/release/python-{digits}/"
+PROVBRIDGE_RELEASE = "https://pypi.org/project/provbridge/{version}/"
 
 
 def is_rocrate(fmt: str | None) -> bool:
@@ -130,18 +134,22 @@ def _describe(crate: Any, model: Any, trial: Trial, base: str | None) -> None:
                          f"{trial.uuid}, status {trial.status}), with its W3C PROV graph.")
     if trial.started_at:
         crate.root_dataset["datePublished"] = (trial.ended_at or trial.started_at).isoformat()
-    crate.root_dataset["license"] = "https://spdx.org/licenses/CC-BY-4.0"  # the metadata describe; files keep theirs
+    crate.root_dataset["license"] = crate.add(ContextEntity(crate, "#license", properties={
+        "@type": "CreativeWork", "name": "No license granted by provbridge",
+        "description": "provbridge chooses no license for a recorded run: its code and data files keep the terms "
+                       "of their owners."}))
     crate.add(ContextEntity(crate, PROCESS_RUN_CRATE, properties={
         "@type": "CreativeWork", "name": "Process Run Crate", "version": "0.5"}))
-    crate.root_dataset["conformsTo"] = [{"@id": PROCESS_RUN_CRATE}]
+    crate.root_dataset["conformsTo"] = {"@id": PROCESS_RUN_CRATE}
 
-    python = crate.add(ContextEntity(crate, "#python", properties={
+    digits = "".join(c for c in trial.python_version if c.isdigit())
+    python = crate.add(ContextEntity(crate, PYTHON_RELEASE.format(digits=digits), properties={
         "@type": "SoftwareApplication", "name": "Python", "softwareVersion": trial.python_version,
         "url": "https://www.python.org/"}))
     language = crate.add(ContextEntity(crate, "#python-language", properties={
         "@type": "ComputerLanguage", "name": "Python", "version": trial.python_version,
         "url": {"@id": "https://www.python.org/"}}))
-    recorder = crate.add(ContextEntity(crate, "#provbridge", properties={
+    recorder = crate.add(ContextEntity(crate, PROVBRIDGE_RELEASE.format(version=trial.provbridge_version), properties={
         "@type": "SoftwareApplication", "name": "provbridge", "softwareVersion": trial.provbridge_version,
         "url": "https://w3id.org/provbridge/ns"}))
     instruments: list[Any] = [python]
@@ -151,7 +159,8 @@ def _describe(crate: Any, model: Any, trial: Trial, base: str | None) -> None:
         name = _crate_path(main, trial.cwd, "code") if os.path.isabs(main) else Path(main).name
         source = crate.add_file(io.BytesIO(code.source.encode("utf-8")), dest_path=name, properties={
             "@type": ["File", "SoftwareSourceCode"], "name": Path(name).name,
-            "programmingLanguage": language, "sha256": code.sha256,
+            "programmingLanguage": language, "sha256": code.sha256, "version": code.sha256[:12],
+            "url": file_iri(main) if os.path.isabs(main) else main,
             "encodingFormat": "application/x-ipynb+json" if trial.kind == "notebook" else "text/x-python",
             "contentSize": str(len(code.source.encode("utf-8")))})
         instruments.insert(0, source)
@@ -165,19 +174,23 @@ def _describe(crate: Any, model: Any, trial: Trial, base: str | None) -> None:
         "sameAs": {"@id": namespace + "trial"},
     }
     if trial.started_at:
-        properties["startTime"] = trial.started_at.isoformat()
+        properties["startTime"] = iso_time(trial.started_at)
     if trial.ended_at:
-        properties["endTime"] = trial.ended_at.isoformat()
+        properties["endTime"] = iso_time(trial.ended_at)
     if trial.status in _STATUS:
-        properties["actionStatus"] = {"@id": _STATUS[trial.status]}
+        properties["actionStatus"] = _STATUS[trial.status]
     if trial.exception:
         properties["error"] = trial.exception
     if trial.user:
         properties["agent"] = crate.add(ContextEntity(crate, f"#person-{trial.user}", properties={
             "@type": "Person", "name": trial.user}))
-    action = crate.add_action(instruments[0] if len(instruments) == 1 else instruments,
-                              identifier=f"#trial-{trial.uuid}", object=objects, result=results,
-                              properties=properties)
+        crate.root_dataset["author"] = properties["agent"]
+    action = crate.add_action(_single(instruments), identifier=f"#trial-{trial.uuid}", properties=properties)
+    if objects:
+        action["object"] = _single(objects)
+    if results:
+        action["result"] = _single(results)
+    crate.root_dataset["mentions"] = action
     for fmt, filename, media_type, title in PROV_FILES:
         crate.add_file(io.BytesIO(export_bytes(trial, fmt, base=base)), dest_path=filename, properties={
             "name": f"W3C PROV graph of the run ({title})", "encodingFormat": media_type,
@@ -186,11 +199,22 @@ def _describe(crate: Any, model: Any, trial: Trial, base: str | None) -> None:
                            "https://www.w3.org/submissions/prov-json/"}})
 
 
+def _single(items: list[Any]) -> Any:
+    """One value as itself, several as a list (RO-Crate prefers no singleton arrays)."""
+    return items[0] if len(items) == 1 else items
+
+
+def iso_time(moment: datetime) -> str:
+    """ISO 8601 with milliseconds and a numeric UTC offset (the form Process Run Crate checks)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
 def _file_entity(crate: Any, context_entity: Any, item: CrateFile) -> Any:
     """A File data entity for a file version present with its recorded content, else a contextual
     entity naming it by its content hash (``urn:sha256:...``)."""
+    media_type = mimetypes.guess_type(item.path)[0] or "application/octet-stream"
     properties = {"name": os.path.basename(item.path), "sha256": item.sha256,
-                  "alternateName": item.crate_path}
+                  "alternateName": item.crate_path, "encodingFormat": media_type}
     if item.size is not None:
         properties["contentSize"] = str(item.size)
     if item.present:

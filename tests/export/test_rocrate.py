@@ -68,18 +68,23 @@ def test_crate_has_prov_code_and_files_by_hash(recorded: Project, tmp_path: Path
     assert set(ids(root["hasPart"])) == {"script.py", "data/in.csv", "result.txt", "prov.json", "prov.ttl"}
     [action] = [e for e in graph.values() if e["@type"] == "CreateAction"]
     assert ids(action["object"]) == ["data/in.csv"] and ids(action["result"]) == ["result.txt"]
-    assert ids(action["instrument"]) == ["script.py", "#python"]
+    python = f"https://www.python.org/downloads/release/python-{platform.python_version().replace('.', '')}/"
+    assert ids(action["instrument"]) == ["script.py", python]
+    assert ids(root["mentions"]) == [action["@id"]]
     for name in ("data/in.csv", "result.txt", "script.py"):
         # the hash property is the sha256 of the file in the crate and of the file the trial used
         assert graph[name]["sha256"] == sha256(crate / name) == sha256(recorded.root / name)
     assert (crate / "result.txt").read_text() == "6"
     assert graph["script.py"]["@type"] == ["File", "SoftwareSourceCode"]
-    assert graph["#python"] == {"@id": "#python", "@type": "SoftwareApplication", "name": "Python",
-                                "softwareVersion": platform.python_version(), "url": "https://www.python.org/"}
+    assert graph[python] == {"@id": python, "@type": "SoftwareApplication", "name": "Python",
+                             "softwareVersion": platform.python_version(), "url": "https://www.python.org/"}
+    assert graph["data/in.csv"]["encodingFormat"] == "text/csv"
     with recorded.store() as store:
         trial = store.trial(1)
-        assert action["identifier"] == trial.uuid and action["startTime"] == trial.started_at.isoformat()
-    assert action["actionStatus"] == {"@id": "http://schema.org/CompletedActionStatus"}
+        assert action["identifier"] == trial.uuid
+        assert trial.started_at is not None
+        assert action["startTime"] == trial.started_at.isoformat(timespec="milliseconds")
+    assert action["actionStatus"] == "http://schema.org/CompletedActionStatus"
     # the PROV graph: PROV-JSON with the trial's bundle, and Turtle in which the action's sameAs is the trial
     prov_json = json.loads((crate / "prov.json").read_text())
     [bundle] = prov_json["bundle"]
