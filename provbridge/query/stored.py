@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from provbridge.errors import VariableNotFoundError
 from provbridge.query.engine import dataset
-from provbridge.query.params import canned
+from provbridge.query.params import bind, canned
 from provbridge.query.results import Result
 from provbridge.store.graphs import chunk_texts, graph_info
 from provbridge.translate.iris import graph_iri
@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 
 ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 NO_IRI = "urn:provbridge:none"
+TARGET_PLACEHOLDER = re.compile(r"VALUES\s+\?target\s*\{\s*UNDEF\s*\}")
+# The start nodes of a closure selected inside it, in place of its ?target values, by the pattern of their
+# match in prov_targets.rq (0: a top-level variable's final version, 1: a name or label). Match 2, an
+# identifier, is always an IRI.
+TARGETS_BY_MATCH = {
+    0: '?variable a pb:Variable ; pb:name ?var ; pb:scope "<module>" ; pb:finalVersion ?target .',
+    1: "?target pb:name|prov:label|rdfs:label ?label . FILTER(STR(?label) = ?var)",
+}
 
 
 def graph_deps(trial: Trial, target: str | int, *, forward: bool = False, raw: bool = False,
@@ -34,30 +42,43 @@ def graph_deps(trial: Trial, target: str | int, *, forward: bool = False, raw: b
     graph = ox.NamedNode(graph_iri(trial))
     chosen = representation_of(trial)
     with dataset(trial.store, [trial], engine=engine) as data:
-        starts = _starts(data, trial, str(target))
-        query = canned(chosen.forward_query if forward else chosen.backward_query)
-        result = data.query(query.bind({"g": graph, "target": starts}))
+        starts, match = _starts(data, trial, str(target))
+        name = chosen.forward_query if forward else chosen.backward_query
+        result = data.query(closure_query(name, graph, starts, match, str(target)))
     return result if raw else graph_frame(result, trial)
+
+
+def closure_query(name: str, graph: ox.NamedNode, starts: list[Any], match: int, target: str) -> str:
+    """The text of the canned closure query ``name`` from ``starts``, found by ``match`` (prov_targets.rq)
+    for the name ``target``. IRIs are bound as values; a blank node cannot be named in a query's text
+    (``_:b`` there is a fresh variable), so when the starts include one, the query selects them itself by
+    the pattern that found them."""
+    if all(isinstance(node, ox.NamedNode) for node in starts):
+        return canned(name).bind({"g": graph, "target": starts})
+    select = f"{{ SELECT DISTINCT ?target WHERE {{ VALUES ?var {{ UNDEF }} {TARGETS_BY_MATCH[match]} }} }}"
+    text = TARGET_PLACEHOLDER.sub(lambda _: select, canned(name).text, count=1)
+    return bind(text, {"g": graph, "var": target}, name=name)
 
 
 def start_nodes(trial: Trial, target: str, *, engine: str | None = None) -> list[Any]:
     """The node(s) ``target`` denotes in an imported trial (see :func:`graph_deps`)."""
     with dataset(trial.store, [trial], engine=engine) as data:
-        return _starts(data, trial, target)
+        return _starts(data, trial, target)[0]
 
 
-def _starts(data: Any, trial: Trial, target: str) -> list[Any]:
+def _starts(data: Any, trial: Trial, target: str) -> tuple[list[Any], int]:
+    """The best-matching nodes ``target`` denotes and their match (prov_targets.rq)."""
     graph = ox.NamedNode(graph_iri(trial))
     found = data.query(canned("prov_targets").bind(
         {"g": graph, "var": target, "iri": candidate_iris(trial, target)}))
-    starts = _best(found)
+    starts, match = _best(found)
     if not starts and (local := local_iris(trial, target)):  # the local part of identifiers
-        starts = _best(data.query(canned("prov_targets").bind({"g": graph, "var": target, "iri": local})))
+        starts, match = _best(data.query(canned("prov_targets").bind({"g": graph, "var": target, "iri": local})))
     if not starts:
         raise VariableNotFoundError(
             f"no record {target!r} in imported trial {trial.id} (give a pb:name, prov:label or rdfs:label, "
             "an IRI, a prefix:name or the local part of an identifier)")
-    return starts
+    return starts, match
 
 
 def candidate_iris(trial: Trial, name: str) -> list[ox.NamedNode]:
@@ -88,10 +109,10 @@ def local_iris(trial: Trial, name: str) -> list[ox.NamedNode]:
     return [ox.NamedNode(iri) for iri in sorted(found)]
 
 
-def _best(result: Result) -> list[Any]:
+def _best(result: Result) -> tuple[list[Any], int]:
     rows = [(int(match.value), node) for node, match in result.terms]
-    best = min((m for m, _ in rows), default=None)
-    return sorted({node for m, node in rows if m == best}, key=str)
+    best = min((m for m, _ in rows), default=-1)
+    return sorted({node for m, node in rows if m == best}, key=str), best
 
 
 def graph_records(result: Result, trial: Trial) -> list[dict[str, Any]]:
@@ -106,6 +127,8 @@ def graph_records(result: Result, trial: Trial) -> list[dict[str, Any]]:
         name = record.get("name")
         if isinstance(name, str) and name == record.get("node"):  # no name or label: the compacted identifier
             name = next((f"{p}:{name[len(u):]}" for u, p in prefixes if name.startswith(u)), name)
+        elif name is None:  # an unlabelled blank node (no string form in SPARQL): its _:id
+            name = record.get("node")
         rows.append({
             "trial": trial.id, "version": None, "name": name, "scope": None,
             "kind": record.get("kind"), "type": None, "value": record.get("value"), "sha256": None,
