@@ -100,21 +100,23 @@ class Stmt:
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken constraint: its number (0 for document-level rules), what, and the records involved."""
+    """One broken constraint: its PROV-CONSTRAINTS number (0: a rule of another spec, named by ``rule``),
+    its category, what is wrong, the records involved (in PROV-N) and the bundle (``None``: top level)."""
 
     number: int
     category: str
     message: str
     records: tuple[str, ...]
     bundle: str | None = None
+    rule: str = ""
 
     @property
     def name(self) -> str:
-        return NAMES.get(self.number, "document")
+        return NAMES.get(self.number, self.rule)
 
     def __str__(self) -> str:
         where = f" in bundle {self.bundle}" if self.bundle else ""
-        label = f"Constraint {self.number} ({self.name})" if self.number else "PROV-DM"
+        label = f"Constraint {self.number} ({self.name})" if self.number else self.rule
         involved = "; ".join(self.records)
         return f"{self.category}: {label}{where}: {self.message}" + (f" [{involved}]" if involved else "")
 
@@ -159,16 +161,20 @@ class _Instance:
     def __init__(self, records: Iterable[Record], prefixes: dict[str, str], bundle: str | None) -> None:
         self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))
         self.bundle = bundle
+        self.where = None if bundle is None else self.show(bundle)
         self.binding: dict[Var, Term] = {}
         self.violations: list[Violation] = []
         self.warnings: list[str] = []
         self.stmts: list[Stmt] = []
         self.failed: set[tuple[int, int]] = set()
+        records = list(records)
+        self.order = {record: index for index, record in reversed(list(enumerate(records)))}
         for record in records:
             missing = [name for name in ARGUMENTS[record.kind][:REQUIRED[record.kind]] if record.arg(name) is None]
             if missing:  # not a PROV-DM statement: left out of normalisation
                 message = f"{record.kind} lacks its required {' and '.join(missing)}"
-                self.violations.append(Violation(0, "well-formedness", message, (self.render(record),), bundle))
+                records_ = (self.render(record),)
+                self.violations.append(Violation(0, "well-formedness", message, records_, self.where, "PROV-DM"))
                 continue
             self.stmts.append(self._expand(record))
 
@@ -212,14 +218,20 @@ class _Instance:
         return f"{record.kind}({ident}{', '.join(args)})"
 
     def _involved(self, *stmts: Stmt) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for stmt in stmts:
-            for record in stmt.origin:
-                seen[self.render(record)] = None
-        return tuple(seen)
+        involved = {record for stmt in stmts for record in stmt.origin}
+        ordered = sorted(involved, key=lambda record: self.order.get(record, len(self.order)))
+        return tuple(dict.fromkeys(self.render(record) for record in ordered))
 
-    def violation(self, number: int, category: str, message: str, *stmts: Stmt) -> None:
-        self.violations.append(Violation(number, category, message, self._involved(*stmts), self.bundle))
+    def violation(self, number: int, category: str, message: str, *stmts: Stmt, rule: str = "") -> None:
+        self.violations.append(Violation(number, category, message, self._involved(*stmts), self.where, rule))
+
+    def describe(self, event: Term, stmt: Stmt | None) -> str:
+        """An event by its id, or (an id the document does not give) by what it is the event of."""
+        if not isinstance(self.find(event), Var) or stmt is None:
+            return self.show(event)
+        what = {"wasGeneratedBy": "generation", "used": "usage", "wasInvalidatedBy": "invalidation",
+                "wasStartedBy": "start", "wasEndedBy": "end"}[stmt.kind]
+        return f"a {what} of {self.show(stmt.args[0])}"
 
     # -- expansion (Definitions 1-4) and impossible derivations (Constraint 51)
     def _expand(self, record: Record) -> Stmt:
@@ -313,7 +325,8 @@ class _Instance:
             self.binding = saved
             self.failed.add(pair)
             message = f"{what}: {self.show(failure.left)} and {self.show(failure.right)} differ"
-            self.violation(number, "unification", message, keep, other)
+            rule = "" if number else "PROV-Links mentionOf"
+            self.violation(number, "unification", message, keep, other, rule=rule)
             return False
         keep.attrs |= other.attrs
         keep.origin += [r for r in other.origin if r not in keep.origin]
@@ -347,7 +360,7 @@ class _Instance:
                 elif number in (26, 27):
                     what += f" {'started' if number == 26 else 'ended'} by {self.show(key[3])}"
                 if number == 0:
-                    what = f"mentionOf {self.show(key[2])} (PROV-Links: one mention per entity)"
+                    what = f"mentionOf {self.show(key[2])} (an entity is a mention of one entity in one bundle)"
                 yield members, number, what
 
     def normalise(self) -> None:
@@ -549,7 +562,8 @@ class _Instance:
                 continue
             reported.add(where)
             cycle = [events[t] for t in component_of if component_of[t] == where and t in events]
-            message = f"{self.show(y)} must strictly follow {self.show(x)}, yet it precedes it (a cycle)"
+            later, earlier = self.describe(y, events.get(y)), self.describe(x, events.get(x))
+            message = f"{later} must strictly follow {earlier}, yet it precedes it (a cycle)"
             self.violation(number, "ordering", message, *sources[(x, y)], *cycle)
         self._time_warnings(edges, events)
 
@@ -562,12 +576,6 @@ class _Instance:
             value = self.find(stmt.args[-1])
             return _instant(value) if isinstance(value, Literal) else None
 
-        def label(term: Term) -> str:
-            stmt = events[term]
-            if not isinstance(self.find(term), Var) or not stmt.origin:
-                return self.show(term)
-            return f"the {stmt.kind} event of {self.render(stmt.origin[0])}"
-
         seen: set[tuple[Term, Term]] = set()
         for x, y, strict, number in edges:
             if number in (31, 32, 39, 40):  # simultaneity of one object's starts, ends...: not an order
@@ -577,10 +585,12 @@ class _Instance:
                 continue
             if tx > ty or (strict and tx == ty):
                 seen.add((x, y))
-                where = f" in bundle {self.bundle}" if self.bundle else ""
+                where = f" in bundle {self.where}" if self.where else ""
+                first, second = events[x], events[y]
                 self.warnings.append(
-                    f"ordering{where}: Constraint {number} ({NAMES[number]}): {label(x)} at {tx.isoformat()} "
-                    f"must precede {label(y)} at {ty.isoformat()}"
+                    f"ordering{where}: Constraint {number} ({NAMES[number]}): {self.describe(x, first)} at "
+                    f"{self.show(first.args[-1])} must precede {self.describe(y, second)} at "
+                    f"{self.show(second.args[-1])}"
                 )
 
 
@@ -661,5 +671,7 @@ def check(document: Document) -> Report:
         report.warnings += part.warnings
     for name, count in names.items():
         if count > 1:
-            report.violations.append(Violation(0, "unification", f"{count} bundles are named {name}", ()))
+            shown = next((f"{p}:{name[len(ns):]}" for p, ns in sorted(prefixes.items()) if name.startswith(ns)), name)
+            report.violations.append(Violation(0, "unification", f"{count} bundles are named {shown}", (),
+                                               None, "PROV-CONSTRAINTS document validity"))
     return report
