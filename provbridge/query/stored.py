@@ -42,7 +42,7 @@ def graph_deps(trial: Trial, target: str | int, *, forward: bool = False, raw: b
     graph = ox.NamedNode(graph_iri(trial))
     chosen = representation_of(trial)
     with dataset(trial.store, [trial], engine=engine) as data:
-        starts, match = _starts(data, trial, str(target))
+        starts, match = _starts(data, trial, str(target), final=not forward)
         name = chosen.forward_query if forward else chosen.backward_query
         result = data.query(closure_query(name, graph, starts, match, str(target)))
     return result if raw else graph_frame(result, trial)
@@ -66,14 +66,17 @@ def start_nodes(trial: Trial, target: str, *, engine: str | None = None) -> list
         return _starts(data, trial, target)[0]
 
 
-def _starts(data: Any, trial: Trial, target: str) -> tuple[list[Any], int]:
-    """The best-matching nodes ``target`` denotes and their match (prov_targets.rq)."""
+def _starts(data: Any, trial: Trial, target: str, *, final: bool = True) -> tuple[list[Any], int]:
+    """The best-matching nodes ``target`` denotes and their match (prov_targets.rq). Without ``final``
+    (impact), a variable's name stands for all its versions, as in captured trials, not its final one."""
+    lowest = 0 if final else 1
     graph = ox.NamedNode(graph_iri(trial))
     found = data.query(canned("prov_targets").bind(
         {"g": graph, "var": target, "iri": candidate_iris(trial, target)}))
-    starts, match = _best(found)
+    starts, match = _best(found, lowest)
     if not starts and (local := local_iris(trial, target)):  # the local part of identifiers
-        starts, match = _best(data.query(canned("prov_targets").bind({"g": graph, "var": target, "iri": local})))
+        local_found = data.query(canned("prov_targets").bind({"g": graph, "var": target, "iri": local}))
+        starts, match = _best(local_found, lowest)
     if not starts:
         raise VariableNotFoundError(
             f"no record {target!r} in imported trial {trial.id} (give a pb:name, prov:label or rdfs:label, "
@@ -109,8 +112,8 @@ def local_iris(trial: Trial, name: str) -> list[ox.NamedNode]:
     return [ox.NamedNode(iri) for iri in sorted(found)]
 
 
-def _best(result: Result) -> tuple[list[Any], int]:
-    rows = [(int(match.value), node) for node, match in result.terms]
+def _best(result: Result, lowest: int) -> tuple[list[Any], int]:
+    rows = [(m, node) for node, match in result.terms if (m := int(match.value)) >= lowest]
     best = min((m for m, _ in rows), default=-1)
     return sorted({node for m, node in rows if m == best}, key=str), best
 

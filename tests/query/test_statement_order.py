@@ -22,12 +22,14 @@ PROV = "http://www.w3.org/ns/prov#"
 FORMATS = ("json", "jsonld", "ttl", "trig", "nq", "nt", "xml", "provn")
 
 # `e` depends on both versions of `c`, on `a` and `b`; `unused`, `d` and the file write ran in between and
-# are order, not dependencies (through wasInformedBy they were: the 10 -> 27 growth of issue 21).
+# are order, not dependencies (through wasInformedBy they were: the 10 -> 27 growth of issue 21). `d`, like
+# in the captured trial, means its final version, which does not depend on `a`.
 SCRIPT = """
 a = 1
 b = 2
 unused = 100
 c = a + b
+d = a
 with open("out.txt", "w") as f:
     f.write(str(c))
 d = unused * 2
@@ -84,13 +86,19 @@ def test_deps_of_reimported_export_equal_captured(project: Project, captured: Tr
         f"SELECT exec_id FROM versions WHERE trial_id = ? AND (id IN ({','.join('?' * len(versions))}) "
         "OR name = 'e')", (captured.id, *versions))}
     assert set(got[got["kind"] == "activity"]["iri"]) == generators
+    final_d = back.deps("d")
+    assert rows(final_d) == [("activity", "d = unused * 2"), ("activity", "unused = 100"), ("entity", "unused")]
+    assert set(final_d[final_d["kind"] == "entity"]["iri"]) == set(captured.deps("d")["iri"])
+    impact_a = back.impact("a")  # every version of a, as in the captured trial
+    assert set(impact_a[impact_a["kind"] == "entity"]["iri"]) == set(captured.impact("a")["iri"])
+    assert len(impact_a[impact_a["kind"] == "entity"]) == 6  # c (twice), d, e, f and out.txt written from c
     impact = back.impact("unused")
     assert rows(impact) == [("activity", "d = unused * 2"), ("entity", "d")]
 
 
 def test_exports_carry_order_as_pb_property(captured: Trial) -> None:
     previous = executions(captured)
-    assert len(previous) == 8  # 9 top-level statements (the with block's body among them)
+    assert len(previous) == 9  # 10 top-level statements (the with block's body among them)
     for fmt in FORMATS:
         data = export_bytes(captured, fmt)
         assert b"wasInformedBy" not in data and b"Communication" not in data, fmt
