@@ -82,8 +82,9 @@ class RepeatReport:
 
     @property
     def repeatable(self) -> bool:
-        """Same exit status, same output files, no top-level variable that ended with another value."""
-        return (self.exit_repeat == (self.exit_original or 0)
+        """Recorded, with the same exit status, the same output files, and no top-level variable that ended
+        with another value."""
+        return (self.repeat is not None and self.exit_repeat == (self.exit_original or 0)
                 and all(row["status"] == "same" for row in self.files)
                 and all(row["status"] != DIFFERENT for row in self.variables))
 

@@ -160,3 +160,19 @@ def test_notebook_repeats_with_its_parameters(project: Project) -> None:
         assert rerun.latest("y").value == 6
     assert report.repeatable and (report.exit_original, report.exit_repeat) == (0, 0)
     assert {row["name"]: row["status"] for row in report.variables} == {"alpha": "equal", "y": "equal"}
+
+
+def test_a_rerun_that_records_nothing_is_not_repeatable(project: Project, tmp_path: Path) -> None:
+    import os
+
+    fake = tmp_path / "fake" / "provbridge"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "__main__.py").write_text("")  # a `python -m provbridge` that records nothing
+    project.capture("x = 1\n")
+    env = {**os.environ, "PYTHONPATH": str(fake.parent)}
+    report = repeat(1, store=project.root / ".provbridge", env=env)
+    assert report.repeat is None and (report.exit_original, report.exit_repeat) == (0, 0)
+    assert not report.repeatable
+    head = f"the re-run of trial 1 was not recorded in {report.directory}: NOT repeatable"
+    assert report.text().splitlines()[0] == head
