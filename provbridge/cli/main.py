@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kernel": ("provbridge.cli.kernel", "install or remove the Python 3 (provbridge) Jupyter kernel"),
     "export": ("provbridge.cli.export", "export trials as W3C PROV (json, jsonld, ttl, trig, nq, nt, xml, provn)"),
     "validate": ("provbridge.cli.validate", "check a PROV document: parse, schema and shapes"),
+    "convert": ("provbridge.cli.convert", "convert a PROV document between syntaxes (json, xml, provn, ttl, ...)"),
     "dot": ("provbridge.cli.dot", "draw a trial, a variable's dependencies or two trials' differences with Graphviz"),
     "diff": ("provbridge.cli.diff", "compare two trials: parameters, metrics, values, code, operations, files"),
     "values": ("provbridge.cli.values", "a variable's final value in every trial"),

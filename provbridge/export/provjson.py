@@ -162,10 +162,10 @@ class _Container:
 
 def write(translation: Translation, out: BinaryIO) -> None:
     """Write the translation as one PROV-JSON document, one bundle per trial."""
-    if translation.imported:  # imported graphs are RDF: the prov package maps them to records
-        from provbridge.export.provdoc import to_document
+    if translation.imported:  # imported graphs are RDF: provbridge.provdm maps them to PROV-DM records
+        from provbridge.export.provmodel import write_translation
 
-        to_document(translation).serialize(out, format="json")
+        write_translation(translation, out, "json")
         return
     out.write(b'{"prefix":' + orjson.dumps(translation.prefixes))
     top = _Container()

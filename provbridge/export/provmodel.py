@@ -1,71 +1,67 @@
-"""A stored graph (imported or pulled trial) as a ``prov`` package document (for PROV-JSON, PROV-XML and PROV-N
-exports, diagrams and diffs), decoded from PROV-O by the ``prov`` package's RDF reader."""
+"""Translations holding stored graphs (imported or pulled trials) as PROV-DM documents of provbridge.provdm:
+their PROV-O mapped by our own qualified-pattern reader, then written as PROV-JSON, PROV-XML or PROV-N."""
 
 from __future__ import annotations
 
+import io
 import warnings
-from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, BinaryIO
 
-from provbridge.errors import FormatError
-from provbridge.store.graphs import triple_lines
+import pyoxigraph as ox
+
+from provbridge.provdm.model import Bundle, Document
+from provbridge.provdm.rdf import from_quads
+from provbridge.provdm.syntax import SYNTAXES, ConversionWarning, write
 
 if TYPE_CHECKING:
     from prov.model import ProvBundle, ProvDocument
 
     from provbridge.store.store import Trial
+    from provbridge.translate import Translation
+
+
+def translation_document(translation: Translation) -> Document:
+    """The PROV-DM document of a translation (one bundle per trial), read from its own PROV-O N-Quads."""
+    from provbridge.export.rdfwrite import write_nquads
+
+    buffer = io.BytesIO()
+    write_nquads(translation, buffer)
+    quads = ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_QUADS)
+    return from_quads(quads, translation.prefixes)
+
+
+def write_translation(translation: Translation, out: BinaryIO, fmt: str) -> None:
+    """Write a translation as ``fmt`` (json, xml or provn) through the PROV-DM model; what the mapping or
+    the syntax cannot hold is named in one :class:`ConversionWarning`."""
+    document = translation_document(translation)
+    data, notes = write(document, SYNTAXES[fmt])
+    out.write(data)
+    _warn([*document.warnings, *notes])
+
+
+def _warn(notes: list[str]) -> None:
+    if notes:
+        shown = "; ".join(notes[:5]) + (f"; and {len(notes) - 5} more" if len(notes) > 5 else "")
+        warnings.warn(f"PROV conversion: {shown}", ConversionWarning, stacklevel=3)
 
 
 def graph_document(trial: Trial, bundle_iri: str, prefixes: dict[str, str]) -> ProvDocument:
-    """A ProvDocument holding one bundle ``bundle_iri`` with the records of ``trial``'s stored graph;
-    ``prefixes`` (the source's, and one for the bundle's namespace) name what they cover."""
-    import rdflib
+    """A ``prov`` package document holding one bundle ``bundle_iri`` with the records of ``trial``'s stored
+    graph, mapped by provbridge.provdm and handed to ``prov`` as PROV-JSON (for the Python API, dot, diff)."""
     from prov.model import ProvDocument
-    from prov.serializers.provrdf import ProvRDFSerializer
-    from rdflib.namespace import NamespaceManager
 
-    dataset = rdflib.Dataset()
-    dataset.namespace_manager = NamespaceManager(dataset, bind_namespaces="core")  # not rdflib's 30 defaults
-    for prefix, uri in prefixes.items():
-        if prefix:
-            dataset.bind(prefix, uri, override=False)
-    graph = dataset.graph(rdflib.URIRef(bundle_iri))
-    lines = triple_lines(trial.conn, trial.id)
-    while True:
-        chunk = list(islice(lines, 20000))
-        if not chunk:
-            break
-        graph.parse(data="".join(line + " .\n" for line in chunk), format="nt")
-    _bind_namespaces(dataset, graph)
-    document = ProvDocument()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ProvRDFSerializer(document).decode_document(dataset, document)
-    except Exception as exc:  # the prov decoder raises many unrelated types on graphs it cannot map
-        text = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise FormatError(f"trial {trial.id}: its graph cannot be expressed as PROV-DM records ({text})") from None
+    from provbridge.provdm.provjson import dumps
+    from provbridge.store.graphs import triple_lines
+
+    text = "".join(f"{line} <{bundle_iri}> .\n" for line in triple_lines(trial.conn, trial.id) if line)
+    mapped = from_quads(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS), prefixes)
+    if not mapped.bundles:  # an empty graph: an empty bundle
+        mapped = Document(mapped.namespaces, (), (Bundle(bundle_iri),), mapped.warnings)
+    _warn(list(mapped.warnings))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        document: ProvDocument = ProvDocument.deserialize(content=dumps(mapped), format="json")
     return document
-
-
-def _bind_namespaces(dataset: Any, graph: Any) -> None:
-    """Give every namespace of the graph's IRIs a prefix (``ns1``...) unless one is bound already: the prov
-    decoder otherwise mints them itself, and then fails on some IRIs depending on set iteration order."""
-    import rdflib
-
-    bound = sorted((str(uri) for _, uri in dataset.namespace_manager.namespaces()), key=len, reverse=True)
-    seen: set[str] = set()
-    for triple in graph:
-        for term in triple:
-            if not isinstance(term, rdflib.URIRef):
-                continue
-            text = str(term)
-            cut = max(text.rfind("/"), text.rfind("#"), text.rfind(":")) + 1
-            namespace = text[:cut]
-            if not namespace or namespace in seen or not text[cut:] or any(text.startswith(b) for b in bound):
-                continue
-            seen.add(namespace)
-            dataset.bind(f"ns{len(seen)}", namespace, override=False)
 
 
 def graph_bundle(trial: Trial, bundle_iri: str, prefixes: dict[str, str]) -> ProvBundle:

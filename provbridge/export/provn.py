@@ -1,4 +1,4 @@
-"""PROV-N export, serialized by the ``prov`` package from :func:`provbridge.export.provdoc.to_document`."""
+"""PROV-N export, by the ``prov`` package for captured trials, by provbridge.provdm when a trial is imported."""
 
 from __future__ import annotations
 
@@ -9,4 +9,9 @@ from provbridge.translate import Translation
 
 
 def write(translation: Translation, out: BinaryIO) -> None:
+    if translation.imported:  # imported graphs are RDF: provbridge.provdm maps them to PROV-DM records
+        from provbridge.export.provmodel import write_translation
+
+        write_translation(translation, out, "provn")
+        return
     write_provn(translation, out)

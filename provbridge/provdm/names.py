@@ -2,10 +2,13 @@
 
 Generated prefixes are derived from the namespace IRI itself (its last word, else ``ns``), with a short
 hash of the IRI appended on a clash, so a namespace always gets the same prefix, whatever else the
-document holds or the order it is read in. In PROV-XML a local name that is not an XML NCName (``12345``,
-``8f5e…``, ``a=b``) is written under an escaping prefix (``<prefix>_x``, bound to the same namespace) with
-every character that an NCName cannot hold written ``_xHHHH_`` (as in .NET's ``XmlConvert.EncodeName``);
-the PROV-XML reader decodes names under such prefixes, so the IRI comes back unchanged.
+document holds or the order it is read in. In PROV-XML a local name must be an XML NCName: an IRI
+whose last segment is not one (``…/8f5e…``, ``…/a=b``) is split before the longest NCName it ends with
+(``…/8`` + ``f5e…``) under a generated prefix, so every reader gets the same IRI back. Only an IRI that
+ends with no NCName at all (``…/12345``) is escaped: written under an escaping prefix (``<prefix>_x``,
+bound to the same namespace) with every character an NCName cannot hold written ``_xHHHH_`` (as in
+.NET's ``XmlConvert.EncodeName``); our PROV-XML reader decodes names under such prefixes, other readers
+see the escaped name.
 """
 
 from __future__ import annotations
@@ -135,6 +138,10 @@ class Names:
                 if iri[len(namespace):] or not self.xml:
                     return self._render(prefix, iri[len(namespace):])
         namespace, local = split_iri(iri)
+        if self.xml and not is_ncname(local):  # the longest NCName the IRI ends with, under its own prefix
+            cut = next((i for i in range(1, len(local)) if is_ncname(local[i:])), None)
+            if cut is not None:
+                namespace, local = namespace + local[:cut], local[cut:]
         if not self._fits(local) or (self.xml and not local):
             if self.xml:
                 prefix = self.add_namespace(namespace)

@@ -12,6 +12,10 @@ from provbridge.errors import FormatError
 from provbridge.provdm.model import Document
 
 
+class ConversionWarning(UserWarning):
+    """Something a document holds that the target syntax (or PROV-DM) cannot express, kept or left out as named."""
+
+
 class Syntax(NamedTuple):
     """A PROV syntax: ``rdf`` is pyoxigraph's format for the PROV-O serializations."""
 
@@ -70,7 +74,21 @@ def read(data: bytes, syntax: Syntax) -> Document:
         from provbridge.provdm.rdf import from_quads
 
         return from_quads(quads, dict(getattr(parser, "prefixes", {}) or {}))
-    return READERS[syntax.name](data)
+    try:
+        return READERS[syntax.name](data)
+    except FormatError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:  # a reader meeting odd input
+        raise FormatError(f"not valid {syntax.title} ({_one_line(exc)})") from None
+
+
+def convert(data: bytes, source: Syntax, target: Syntax) -> tuple[bytes, list[str]]:
+    """``data`` (in ``source``) written in ``target``, with the warnings of the mapping and the target."""
+    document = read(data, source)
+    if not any(True for _ in document.all_records()) and not document.bundles:
+        raise FormatError(f"holds no PROV records (read as {source.title})")
+    output, notes = write(document, target)
+    return output, [*document.warnings, *notes]
 
 
 def _read_json(data: bytes) -> Document:
