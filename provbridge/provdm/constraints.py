@@ -377,7 +377,7 @@ class _Instance:
                         self._alive.discard(other)
                         changed = True
             self.stmts = [s for s in self.stmts if s in self._alive]
-            if self._times():
+            if self._times() or self._influences():
                 changed = True
 
     def _times(self) -> bool:
@@ -402,6 +402,32 @@ class _Instance:
                 message = (f"the {what} time of {self.show(activity.id)}: "
                            f"{self.show(failure.left)} and {self.show(failure.right)} differ")
                 self.violation(number, "unification", message, activity, s)
+        return len(self.binding) != before
+
+    def _influences(self) -> bool:
+        """Inference 15 with Constraint 23: a wasInfluencedBy sharing a relation's id has its two arguments."""
+        by_id: dict[Term, list[Stmt]] = defaultdict(list)
+        for s in self.stmts:
+            if s.kind in INFLUENCE_ARGS and not isinstance(self.find(s.id), Var):
+                by_id[self.find(s.id)].append(s)
+        before = len(self.binding)
+        for stmts in by_id.values():
+            for influence in (s for s in stmts if s.kind == "wasInfluencedBy"):
+                for other in (s for s in stmts if s.kind != "wasInfluencedBy"):
+                    key = (id(influence), id(other))
+                    if key in self.failed:
+                        continue
+                    first, second = INFLUENCE_ARGS[other.kind]
+                    saved = dict(self.binding)
+                    try:
+                        self.unify(influence.args[0], other.args[first])
+                        self.unify(influence.args[1], other.args[second])
+                    except _Failure as failure:
+                        self.binding = saved
+                        self.failed.add(key)
+                        message = (f"wasInfluencedBy {self.show(influence.id)} (Inference 15 from its {other.kind}): "
+                                   f"{self.show(failure.left)} and {self.show(failure.right)} differ")
+                        self.violation(23, "unification", message, influence, other)
         return len(self.binding) != before
 
     # -- typing (Constraint 50) and impossibility (52-56)
