@@ -34,7 +34,7 @@ TIME_KEYS = ("prov:time", "prov:startTime", "prov:endTime")
 LOCAL_TIME = re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$")
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 # import checks PROV-CONSTRAINTS only on documents up to this size (the check holds the whole document)
-IMPORT_CHECK_LIMIT = 4 << 20
+IMPORT_CHECK_LIMIT = 2 << 20
 
 
 @dataclass

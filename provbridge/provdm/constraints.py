@@ -287,29 +287,27 @@ class _Instance:
         started = {self.find(s.args[0]) for s in self._by_kind("wasStartedBy")}
         ended = {self.find(s.args[0]) for s in self._by_kind("wasEndedBy")}
         elements = {(s.kind, self.find(s.id)): s for s in self.stmts if s.kind in ELEMENTS}
+        first_use: dict[Term, Stmt] = {}  # the statement that types a term (the origin of what it implies)
+        for s in self.stmts:
+            for term in s.args:
+                first_use.setdefault(self.find(term), s)
         for term, kinds in types.items():
             if isinstance(term, Var):
                 continue
             if "entity" in kinds:  # Inference 7 (for every identifier typed as an entity)
-                origin = elements.get(("entity", term)) or self._typed_by(term)
+                origin = elements.get(("entity", term)) or first_use[term]
                 if term not in generated:
                     self._add("wasGeneratedBy", Var(), [term, Var(), Var()], "7", origin)
                 if term not in invalidated:
                     self._add("wasInvalidatedBy", Var(), [term, Var(), Var()], "7", origin)
             if "activity" in kinds:  # Inference 8
                 element = elements.get(("activity", term))
-                origin = element or self._typed_by(term)
+                origin = element or first_use[term]
                 start, end = (element.args if element else [Var(), Var()])
                 if term not in started or element:
                     self._add("wasStartedBy", Var(), [term, Var(), Var(), start], "8", origin)
                 if term not in ended or element:
                     self._add("wasEndedBy", Var(), [term, Var(), Var(), end], "8", origin)
-
-    def _typed_by(self, term: Term) -> Stmt:
-        for s in self.stmts:
-            if self.find(s.id) == term or any(self.find(a) == term for a in s.args):
-                return s
-        raise AssertionError(term)
 
     # -- unification (Constraints 22-29 and PROV-Links' unique mention)
     def _merge(self, keep: Stmt, other: Stmt, number: int, what: str) -> bool:

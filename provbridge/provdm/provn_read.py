@@ -28,6 +28,9 @@ PUNCTUATION = "()[],;="
 DATETIME = re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 INTEGER = re.compile(r"-?\d+$")
 LANGTAG = re.compile(r"@[a-zA-Z]+(-[a-zA-Z0-9]+)*")
+SPACE = re.compile(r"\s+")
+# a name: qualified names, '-', times, keywords; a backslash escapes the next character; '%%' ends it
+NAME = re.compile(r"(?:\\.|%(?!%)|[^\s()\[\],;=<>\"'%\\])+")
 ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 # kind -> (allowed argument counts, positions that may be '-' (0-based), has id and attributes). The
@@ -73,11 +76,10 @@ def tokenize(text: str) -> Iterator[Token]:
     i, line, n = 0, 1, len(text)
     while i < n:
         c = text[i]
-        if c == "\n":
-            line += 1
-            i += 1
-        elif c.isspace():
-            i += 1
+        if c.isspace():
+            end = SPACE.match(text, i).end()  # type: ignore[union-attr]
+            line += text.count("\n", i, end)
+            i = end
         elif text.startswith("//", i):
             end = text.find("\n", i)
             i = n if end < 0 else end
@@ -116,18 +118,11 @@ def tokenize(text: str) -> Iterator[Token]:
             yield Token("langtag", match.group()[1:], line)
             i = match.end()
         else:
-            start = i
-            while i < n:
-                ch = text[i]
-                if ch == "\\" and i + 1 < n:
-                    i += 2
-                    continue
-                if ch.isspace() or ch in PUNCTUATION or ch in "<>\"'" or text.startswith("%%", i):
-                    break
-                i += 1
-            if i == start:
+            match = NAME.match(text, i)
+            if not match:
                 raise _error(line, f"unexpected character {c!r}")
-            yield Token("name", text[start:i], line)
+            yield Token("name", match.group(), line)
+            i = match.end()
 
 
 def _string(text: str, i: int, line: int) -> tuple[str, int, int]:
