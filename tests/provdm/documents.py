@@ -1,0 +1,112 @@
+"""Documents for the provdm tests: the ``prov`` wheel's corpus, a CWLProv-like run, an Alpaca-like one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import prov
+
+from provbridge.provdm.model import ELEMENTS, Document, Record, canonical
+
+CORPUS = Path(prov.__file__).parent / "tests"
+
+# A cwltool-like run: one workflow activity associated with two agents, each with its plan (cwltool writes
+# the shortcut and the qualified form of each), a step typed only by a wfprov class with its times, a
+# blank-node input, a provenance bundle described in the default graph, a collection, specialization,
+# alternate, prov:generated, mentionOf, and ids whose local names are not XML names.
+CWLPROV_TRIG = """\
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix wfprov: <http://purl.org/wf4ever/wfprov#> .
+@prefix id: <urn:uuid:> .
+@prefix ex: <http://example.org/run/> .
+
+ex:provenance a prov:Bundle ;
+    prov:generatedAtTime "2024-05-01T10:00:05+00:00"^^xsd:dateTime ;
+    prov:wasAttributedTo ex:cwltool .
+
+ex:provenance {
+    id:8f5e0c1a-0000-4000-8000-000000000001 a wfprov:WorkflowRun, prov:Activity ;
+        rdfs:label "workflow run" ;
+        prov:startedAtTime "2024-05-01T10:00:00+00:00"^^xsd:dateTime ;
+        prov:endedAtTime "2024-05-01T10:00:04+00:00"^^xsd:dateTime ;
+        prov:wasAssociatedWith ex:cwltool, ex:ada ;
+        prov:qualifiedAssociation
+            [ a prov:Association ; prov:agent ex:cwltool ; prov:hadPlan ex:main.cwl ] ,
+            [ a prov:Association ; prov:agent ex:ada ; prov:hadPlan ex:job.yml ; prov:hadRole ex:submitter ] .
+    ex:cwltool a prov:SoftwareAgent ; rdfs:label "cwltool 3.1" .
+    ex:ada a prov:Person ; foaf:name "Ada" ; prov:actedOnBehalfOf ex:lab .
+    ex:main.cwl a prov:Plan ; rdfs:label "main.cwl" .
+    ex:job.yml a prov:Plan .
+    ex:step1 a wfprov:ProcessRun ;
+        prov:startedAtTime "2024-05-01T10:00:01+00:00"^^xsd:dateTime ;
+        prov:endedAtTime "2024-05-01T10:00:03+00:00"^^xsd:dateTime ;
+        prov:wasInformedBy id:8f5e0c1a-0000-4000-8000-000000000001 ;
+        prov:used _:input ;
+        prov:generated ex:12345 .
+    _:input a prov:Entity ; rdfs:label "input.txt" ; prov:value "hello" .
+    ex:12345 a prov:Entity ; prov:wasDerivedFrom _:input ; prov:specializationOf ex:content .
+    ex:outputs a prov:Collection ; prov:hadMember ex:12345 .
+    ex:copy prov:alternateOf ex:12345 .
+    ex:12345 prov:qualifiedGeneration ex:gen1 .
+    ex:gen1 a prov:Generation ; prov:activity ex:step1 ; prov:atTime "2024-05-01T10:00:02+00:00"^^xsd:dateTime ;
+        prov:hadRole ex:output .
+}
+
+ex:later {
+    ex:report a prov:Entity ; prov:mentionOf ex:12345 ; prov:asInBundle ex:provenance .
+}
+"""
+
+# Alpaca-like: executions typed only by the tool's own classes, with PROV times and properties
+ALPACA_TTL = """\
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix alpaca: <http://alpaca.example/ontology#> .
+@prefix ex: <urn:fz-juelich.de:alpaca:> .
+
+ex:execution:1 a alpaca:FunctionExecution ;
+    prov:startedAtTime "2022-05-02T12:34:56.123456"^^xsd:dateTime ;
+    prov:endedAtTime "2022-05-02T12:34:57.000001"^^xsd:dateTime ;
+    alpaca:executionOrder 1 ;
+    prov:used ex:object:a ;
+    prov:wasAssociatedWith ex:script .
+ex:object:a a alpaca:DataObjectEntity ; alpaca:hash "3f2a" .
+ex:object:b a alpaca:DataObjectEntity ; prov:wasGeneratedBy ex:execution:1 ; prov:wasDerivedFrom ex:object:a .
+ex:script a alpaca:ScriptAgent ; alpaca:scriptPath "/home/user/script.py" .
+"""
+
+
+def corpus_files(directory: str, suffix: str) -> list[Path]:
+    return sorted(p for p in (CORPUS / directory).iterdir() if p.suffix == suffix)
+
+
+def unify(document: Document) -> Document:
+    """Element records with the same kind and id merged (RDF merges them; PROV-JSON may list them apart)."""
+
+    def merge(records: tuple[Record, ...]) -> tuple[Record, ...]:
+        merged: dict[tuple[str, str | None], Record] = {}
+        others: list[Record] = []
+        for record in records:
+            if record.kind not in ELEMENTS:
+                others.append(record)
+                continue
+            key = (record.kind, record.id)
+            found = merged.get(key)
+            if found is None:
+                merged[key] = record
+            else:
+                args = tuple(dict([*found.args, *record.args]).items())
+                merged[key] = replace(found, args=args, attrs=found.attrs + record.attrs)
+        return (*merged.values(), *others)
+
+    bundles = tuple(replace(b, records=merge(b.records)) for b in document.bundles)
+    return replace(document, records=merge(document.records), bundles=bundles)
+
+
+def same(first: Document, second: Document) -> bool:
+    """Whether two documents hold the same records (elements of one id merged, repeats ignored)."""
+    return canonical(unify(first)) == canonical(unify(second))
