@@ -100,6 +100,7 @@ def check_document(path: str | Path, fmt: str | None = None, *, constraints: boo
         if fmt:
             raise
         chosen = sniff(data)
+    base = Path(path).resolve().as_uri()  # relative IRIs resolve against the document, as import does
     result = Validation(chosen)
     if chosen.name == "json":
         result.problems = _check_json(data, result.warnings)
@@ -110,10 +111,10 @@ def check_document(path: str | Path, fmt: str | None = None, *, constraints: boo
         result.problems = _read_back(data, "provn")
         result.warnings += _provn_time_warnings(data)
     else:
-        result.problems = _check_rdf(data, chosen, result.warnings)
+        result.problems = _check_rdf(data, chosen, result.warnings, base)
     if constraints:
         try:
-            document = read_model(data, chosen.name)
+            document = read_model(data, chosen.name, base)
         except FormatError as exc:
             result.problems.append(f"constraints: cannot read the document: {_one_line(exc)}")
         except Exception as exc:  # a reader's bug is one line, never a traceback
@@ -133,8 +134,9 @@ def check(document: Document) -> Any:
     return check_constraints(document)
 
 
-def read_model(data: bytes, fmt: str) -> Document:
-    """A document in format ``fmt`` (a format name of the registry) as the in-memory PROV-DM model."""
+def read_model(data: bytes, fmt: str, base: str | None = None) -> Document:
+    """A document in format ``fmt`` (a format name of the registry) as the in-memory PROV-DM model;
+    relative IRIs of RDF syntaxes resolve against ``base`` (the document's own URI, as ``import`` does)."""
     if fmt == "provn":
         from provbridge.provdm.provn_read import read_provn
 
@@ -149,16 +151,16 @@ def read_model(data: bytes, fmt: str) -> Document:
         return load_xml(data)
     from provbridge.provdm.rdf import from_quads
 
-    quads, prefixes = _rdf_quads(data, fmt)
+    quads, prefixes = _rdf_quads(data, fmt, base)
     return from_quads(quads, prefixes)
 
 
-def _rdf_quads(data: bytes, fmt: str) -> tuple[list[pyoxigraph.Quad], dict[str, str]]:
+def _rdf_quads(data: bytes, fmt: str, base: str | None) -> tuple[list[pyoxigraph.Quad], dict[str, str]]:
     """The quads of an RDF document, PROV-JSONLD through the ``prov`` package as ``import`` reads it."""
     import pyoxigraph
 
     try:
-        parser = pyoxigraph.parse(data, format=_rdf_formats()[fmt])
+        parser = pyoxigraph.parse(data, format=_rdf_formats()[fmt], base_iri=base)
         quads = list(parser)
         return quads, dict(getattr(parser, "prefixes", {}) or {})
     except SyntaxError as exc:
@@ -193,7 +195,7 @@ def _prov_jsonld(data: bytes) -> bytes | None:
     return text.encode("utf-8") if isinstance(text, str) else bytes(text)
 
 
-def import_warnings(stream: Any, fmt: str, label: str) -> list[str]:
+def import_warnings(stream: Any, fmt: str, label: str, base: str | None = None) -> list[str]:
     """PROV-CONSTRAINTS violations of a document ``import`` just stored as it is, printed as warnings on
     stderr (one line each) and returned. Documents over ``IMPORT_CHECK_LIMIT`` bytes are not checked
     (the check holds the whole document in memory; ``validate --constraints`` checks any size)."""
@@ -205,7 +207,7 @@ def import_warnings(stream: Any, fmt: str, label: str) -> list[str]:
     data = stream.read()
     stream.seek(0)
     try:
-        report = check(read_model(data, fmt))
+        report = check(read_model(data, fmt, base))
     except FormatError as exc:
         lines = [f"{label}: PROV-CONSTRAINTS not checked: {_one_line(exc)}"]
     except Exception as exc:  # the document is stored already: a reader's bug must not turn into a failure
@@ -286,12 +288,12 @@ def _check_xml(data: bytes) -> list[str]:
     return problems + _read_back(data, "xml")
 
 
-def _check_rdf(data: bytes, chosen: Format, notes: list[str] | None = None) -> list[str]:
+def _check_rdf(data: bytes, chosen: Format, notes: list[str] | None = None, base: str | None = None) -> list[str]:
     import pyoxigraph
 
     rdf_format = chosen.name
     try:
-        quads = list(pyoxigraph.parse(data, format=_rdf_formats()[chosen.name]))
+        quads = list(pyoxigraph.parse(data, format=_rdf_formats()[chosen.name], base_iri=base))
     except SyntaxError as exc:
         converted = _prov_jsonld(data) if chosen.name == "jsonld" else None
         if converted is None:
@@ -308,7 +310,7 @@ def _check_rdf(data: bytes, chosen: Format, notes: list[str] | None = None) -> l
     rdflib = _need("rdflib")
     pyshacl = _need("pyshacl")
     dataset = rdflib.Dataset()
-    dataset.parse(data=data, format=RDFLIB_FORMATS[rdf_format])
+    dataset.parse(data=data, format=RDFLIB_FORMATS[rdf_format], publicID=base)
     shapes = rdflib.Graph().parse(schema_file("provbridge-shapes.ttl"), format="turtle")
     conforms, report, _ = pyshacl.validate(dataset, shacl_graph=shapes, inference="none")
     if conforms:

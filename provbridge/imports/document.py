@@ -63,7 +63,7 @@ def import_document(store: Store, source: Source, fmt: str | None = None, *, nam
                     bar.enabled = bar.enabled and progress
                     quads = Quads(stream, chosen, base_iri=base_iri, use_prov=use_prov, advance=bar.advance)
                     trials = _store(store, quads, chosen, label=label, digest=digest, base=base)
-                import_warnings(stream, chosen.name, label)  # PROV-CONSTRAINTS: warn, the document stays as it is
+                import_warnings(stream, chosen.name, label, base_iri)  # PROV-CONSTRAINTS: warn, store as it is
                 return trials
             except FormatError as exc:
                 first_error = first_error or exc

@@ -265,6 +265,21 @@ def test_prov_jsonld_that_import_reads(capsys: pytest.CaptureFixture[str]) -> No
     assert run(capsys, "--constraints", str(path)) == (0, [f"{path}: valid PROV-O as JSON-LD"], [])
 
 
+def test_relative_iris_resolve_against_the_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As import reads it: JSON-LD's relative ids were dropped (\"holds no triples\"), Turtle's refused."""
+    jsonld = tmp_path / "rel.jsonld"
+    jsonld.write_text('{"@context": {"prov": "http://www.w3.org/ns/prov#"}, "@graph": ['
+                      '{"@id": "e1", "@type": "prov:Entity", "prov:wasGeneratedBy": {"@id": "a1"}},'
+                      '{"@id": "a1", "@type": "prov:Activity"}]}')
+    turtle = tmp_path / "rel.ttl"
+    turtle.write_text("@prefix prov: <http://www.w3.org/ns/prov#> .\n<e1> a prov:Entity ; prov:wasGeneratedBy <a1> .\n"
+                      "<a1> a prov:Activity .\n")
+    assert run(capsys, "--constraints", str(jsonld), str(turtle)) == (
+        0, [f"{jsonld}: valid PROV-O as JSON-LD", f"{turtle}: valid PROV-O as Turtle"], [])
+    store = open_store(tmp_path / ".provbridge", create=True)
+    assert len(import_document(store, jsonld)) == 1 and capsys.readouterr().err == ""
+
+
 PLAN_TTL = """@prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix ex: <http://example.org/> .
 ex:a a prov:Activity ; prov:qualifiedAssociation [ a prov:Association ; prov:hadPlan ex:plan ] .
