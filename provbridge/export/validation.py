@@ -35,6 +35,7 @@ LOCAL_TIME = re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$")
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 # import checks PROV-CONSTRAINTS only on documents up to this size (the check holds the whole document)
 IMPORT_CHECK_LIMIT = 2 << 20
+IMPORT_WARNINGS = 20  # violations import prints, then a count
 
 
 @dataclass
@@ -214,6 +215,10 @@ def import_warnings(stream: Any, fmt: str, label: str, base: str | None = None) 
         lines = [f"{label}: PROV-CONSTRAINTS not checked: {type(exc).__name__}: {_one_line(exc)}"]
     else:
         lines = [f"{label}: invalid PROV (stored as it is): {violation}" for violation in report.violations]
+        if len(lines) > IMPORT_WARNINGS:
+            more = len(lines) - IMPORT_WARNINGS
+            count = f"{label}: {more} more PROV-CONSTRAINTS violations (validate --constraints lists them all)"
+            lines = [*lines[:IMPORT_WARNINGS], count]
     for line in lines:
         print(f"provbridge: warning: {line}", file=sys.stderr)
     return lines

@@ -307,3 +307,15 @@ def test_import_warns_on_violations_and_stores_the_document(tmp_path: Path,
         f"provbridge: warning: <stream>: invalid PROV (stored as it is): {FAILING['23 key-properties'][1]}"]
     import_document(store, io.BytesIO(provn(PASSING["a plan without an agent"]).encode()), "provn", name="good")
     assert capsys.readouterr().err == ""
+
+
+def test_import_warns_twenty_times_then_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = open_store(tmp_path / ".provbridge", create=True)
+    body = "\n".join(f"entity(ex:x{i})\nactivity(ex:x{i})" for i in range(25))
+    import_document(store, io.BytesIO(provn(body).encode()), "provn")
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 21 and lines[0] == ("provbridge: warning: <stream>: invalid PROV (stored as it is): typing: "
+                                             "Constraint 55 (entity-activity-disjoint): ex:x0 is both an entity and "
+                                             "an activity [entity(ex:x0); activity(ex:x0, -, -)]")
+    assert lines[-1] == ("provbridge: warning: <stream>: 5 more PROV-CONSTRAINTS violations "
+                         "(validate --constraints lists them all)")
