@@ -152,25 +152,40 @@ def read_model(data: bytes, fmt: str, base: str | None = None) -> Document:
         return load_xml(data)
     from provbridge.provdm.rdf import from_quads
 
-    quads, prefixes = _rdf_quads(data, fmt, base)
+    quads, prefixes, _ = _rdf_quads(data, fmt, base)
     return from_quads(quads, prefixes)
 
 
-def _rdf_quads(data: bytes, fmt: str, base: str | None) -> tuple[list[pyoxigraph.Quad], dict[str, str]]:
-    """The quads of an RDF document, PROV-JSONLD through the ``prov`` package as ``import`` reads it."""
+def _rdf_quads(data: bytes, fmt: str, base: str | None) -> tuple[list[pyoxigraph.Quad], dict[str, str], bytes | None]:
+    """The quads of an RDF document and its prefixes, as ``import`` reads it: JSON-LD that pyoxigraph
+    cannot read, or reads without any PROV term, is read as PROV-JSONLD by the ``prov`` package (then the
+    N-Quads it converts to are returned too); FormatError (one line) when it cannot be read."""
     import pyoxigraph
 
+    error: str | None = None
+    quads: list[pyoxigraph.Quad] = []
+    prefixes: dict[str, str] = {}
     try:
         parser = pyoxigraph.parse(data, format=_rdf_formats()[fmt], base_iri=base)
         quads = list(parser)
-        return quads, dict(getattr(parser, "prefixes", {}) or {})
+        prefixes = dict(getattr(parser, "prefixes", {}) or {})
     except SyntaxError as exc:
-        if fmt != "jsonld":
-            raise FormatError(_one_line(exc)) from None
+        error = _one_line(exc)
+    if fmt == "jsonld" and (error is not None or not any(_is_prov(quad) for quad in quads)):
         converted = _prov_jsonld(data)
-        if converted is None:
-            raise FormatError(_one_line(exc)) from None
-        return list(pyoxigraph.parse(converted, format=pyoxigraph.RdfFormat.N_QUADS)), {}
+        if converted is not None:
+            return list(pyoxigraph.parse(converted, format=pyoxigraph.RdfFormat.N_QUADS)), {}, converted
+    if error is not None:
+        raise FormatError(error)
+    return quads, prefixes, None
+
+
+def _is_prov(quad: Any) -> bool:
+    """Whether a quad uses the PROV namespace (as predicate, or as the class of an rdf:type)."""
+    prov = "http://www.w3.org/ns/prov#"
+    return quad.predicate.value.startswith(prov) or (
+        quad.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+        and quad.object.value.startswith(prov))
 
 
 def _rdf_formats() -> dict[str, Any]:
@@ -298,14 +313,11 @@ def _check_rdf(data: bytes, chosen: Format, notes: list[str] | None = None, base
 
     rdf_format = chosen.name
     try:
-        quads = list(pyoxigraph.parse(data, format=_rdf_formats()[chosen.name], base_iri=base))
-    except SyntaxError as exc:
-        converted = _prov_jsonld(data) if chosen.name == "jsonld" else None
-        if converted is None:
-            return [f"{chosen.name}: {_one_line(exc)}"]
-        # PROV-JSONLD, as import reads it: checked as the PROV-O the prov package converts it to
+        quads, _, converted = _rdf_quads(data, chosen.name, base)
+    except FormatError as exc:
+        return [f"{chosen.name}: {exc}"]
+    if converted is not None:  # PROV-JSONLD, as import reads it: checked as the PROV-O it converts to
         data, rdf_format = converted, "nq"
-        quads = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS))
     if not quads:
         return [f"{chosen.name}: the document holds no triples"]
     if notes is not None:
