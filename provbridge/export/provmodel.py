@@ -27,7 +27,14 @@ def translation_document(translation: Translation) -> Document:
     buffer = io.BytesIO()
     write_nquads(translation, buffer)
     quads = ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_QUADS)
-    return from_quads(quads, translation.prefixes)
+    prefixes = dict(translation.prefixes)
+    taken = set(prefixes.values())
+    for part in translation.parts:  # the source documents' own prefixes, where they clash with nothing
+        for prefix, iri in sorted(getattr(part, "prefixes", {}).items()):
+            if prefix and prefix not in prefixes and iri not in taken:
+                prefixes[prefix] = iri
+                taken.add(iri)
+    return from_quads(quads, prefixes)
 
 
 def write_translation(translation: Translation, out: BinaryIO, fmt: str) -> None:

@@ -149,6 +149,7 @@ def _influences(graph: _Graph) -> tuple[list[Record], set[Node], set[tuple[str, 
         attrs: list[tuple[str, Value]] = []
         extra = dict(pattern.extra)
         targets = {pattern.target, *t.TARGETS}
+        more_targets: list[Value] = []  # a node shared by several relations: one record per target
         for predicate, value in graph.out.get(o, []):
             own_classes = (ox.NamedNode(pattern.cls), ox.NamedNode(t.BASE[pattern.kind].cls))
             if predicate == t.RDF_TYPE and value in own_classes:
@@ -159,17 +160,24 @@ def _influences(graph: _Graph) -> tuple[list[Record], set[Node], set[tuple[str, 
             ):
                 args[name] = graph.value(value)
                 continue
+            if name == pattern.object and not isinstance(value, ox.Literal):
+                more_targets.append(graph.value(value))
+                continue
             if name is not None:
                 graph.warn(f"{_node_name(graph, o)} has a second {predicate} (or a literal): kept as an attribute")
             attrs.append(_attribute(graph, predicate, value, o, expected=name is not None))
         if pattern.subtype and (t.PROV_TYPE, pattern.subtype) not in attrs:
             attrs.insert(0, (t.PROV_TYPE, pattern.subtype))
+        if more_targets:
+            graph.warn(f"{_node_name(graph, o)} names {len(more_targets) + 1} {pattern.target}: read as as many "
+                       f"{pattern.kind} records sharing its id and other arguments")
         referenced = isinstance(o, ox.NamedNode) or graph.incoming.get(o, 0) > 1
-        records.append(Record.make(pattern.kind, graph.iri(o) if referenced else None, args, attrs))
-        target = args.get(pattern.object)
-        if isinstance(target, str) and subject is not None:
-            covered.add((pattern.shortcut, graph.iri(subject), target))
-            covered.add((t.BASE[pattern.kind].shortcut, graph.iri(subject), target))
+        for target in [args.get(pattern.object), *more_targets]:
+            each = {**args, pattern.object: target} if target is not None else args
+            records.append(Record.make(pattern.kind, graph.iri(o) if referenced else None, each, attrs))
+            if isinstance(target, str) and subject is not None:
+                covered.add((pattern.shortcut, graph.iri(subject), target))
+                covered.add((t.BASE[pattern.kind].shortcut, graph.iri(subject), target))
         time = args.get("prov:time")
         if isinstance(time, Literal) and subject is not None:
             covered.add((pattern.kind + "@", graph.iri(subject), time.value))

@@ -61,6 +61,47 @@ ex:later {
 }
 """
 
+# Qualified associations as blank nodes, as cwltool writes them (and no other blank node): the prov package's
+# reader kept one association per activity, the plan on an agent chosen at random each run
+ASSOCIATIONS_TTL = """\
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix ex: <http://example.org/run/> .
+
+ex:run a prov:Activity ;
+    prov:wasAssociatedWith ex:cwltool, ex:ada ;
+    prov:qualifiedAssociation [ a prov:Association ; prov:agent ex:cwltool ; prov:hadPlan ex:main.cwl ] ,
+        [ a prov:Association ; prov:agent ex:ada ; prov:hadPlan ex:job.yml ] .
+ex:cwltool a prov:SoftwareAgent .
+ex:ada a prov:Person .
+ex:main.cwl a prov:Plan .
+ex:job.yml a prov:Plan .
+"""
+
+# One association node naming two agents and a plan (read as two associations sharing the id): the prov
+# package's reader gave them in a different order on each run
+SHARED_ASSOCIATION_TTL = """\
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix ex: <http://example.org/run/> .
+
+ex:run a prov:Activity ; prov:wasAssociatedWith ex:cwltool, ex:ada ; prov:qualifiedAssociation ex:assoc .
+ex:assoc a prov:Association ; prov:agent ex:cwltool, ex:ada ; prov:hadPlan ex:main.cwl .
+ex:cwltool a prov:SoftwareAgent .
+ex:ada a prov:Person .
+"""
+
+# A bundle described where it is used (the prov package's reader dropped prov:Bundle nodes and their metadata)
+BUNDLE_TTL = """\
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/run/> .
+
+ex:provenance a prov:Bundle ;
+    prov:generatedAtTime "2024-05-01T10:00:05+00:00"^^xsd:dateTime ;
+    prov:wasAttributedTo ex:cwltool .
+ex:cwltool a prov:SoftwareAgent .
+ex:report a prov:Entity ; prov:mentionOf ex:output ; prov:asInBundle ex:provenance .
+"""
+
 # Alpaca-like: executions typed only by the tool's own classes, with PROV times and properties
 ALPACA_TTL = """\
 @prefix prov: <http://www.w3.org/ns/prov#> .

@@ -99,19 +99,35 @@ def test_blank_nodes_get_stable_ids_and_come_back_as_blank_nodes() -> None:
 
 def test_what_prov_dm_cannot_express_is_kept_and_warned() -> None:
     text = """@prefix prov: <http://www.w3.org/ns/prov#> . @prefix ex: <http://example.org/> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
     ex:lab ex:city "Paris" .
-    ex:u a prov:Usage ; prov:entity ex:e ; prov:entity ex:f .
+    ex:u a prov:Usage ; prov:entity ex:e ; prov:atTime "2024-01-01T00:00:00Z"^^xsd:dateTime,
+        "2024-01-02T00:00:00Z"^^xsd:dateTime .
     ex:a prov:qualifiedUsage ex:u ."""
     document = from_quads(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
     lab = next(r for r in document.records if r.id == "http://example.org/lab")
     assert (lab.kind, lab.attrs) == ("entity", (("http://example.org/city", Literal("Paris")),))
     usage = next(r for r in document.records if r.kind == "used")
-    assert usage.arg("prov:entity") == "http://example.org/e" and usage.attrs == ((PROV + "entity", "http://example.org/f"),)
+    assert usage.arg("prov:time") == Literal("2024-01-01T00:00:00Z", XSD_DATETIME)
+    assert usage.attrs == ((PROV + "atTime", Literal("2024-01-02T00:00:00Z", XSD_DATETIME)),)
     assert document.warnings == (
-        "document: <http://example.org/u> has a second http://www.w3.org/ns/prov#entity (or a literal): kept as an "
+        "document: <http://example.org/u> has a second http://www.w3.org/ns/prov#atTime (or a literal): kept as an "
         "attribute",
         "document: nodes with no PROV type or PROV property, kept as entities: <http://example.org/lab>",
     )
+
+
+def test_an_influence_node_shared_by_two_agents_is_two_associations_in_a_fixed_order() -> None:
+    text = """@prefix prov: <http://www.w3.org/ns/prov#> . @prefix ex: <http://example.org/> .
+    ex:run prov:qualifiedAssociation ex:assoc ; prov:wasAssociatedWith ex:b, ex:a .
+    ex:assoc a prov:Association ; prov:agent ex:b, ex:a ; prov:hadPlan ex:plan ."""
+    document = from_quads(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+    found = [(r.id, r.arg("prov:agent"), r.arg("prov:plan")) for r in document.records]
+    assert found == [("http://example.org/assoc", "http://example.org/" + agent, "http://example.org/plan")
+                     for agent in ("a", "b")]
+    assert canonical(from_quads(to_quads(document))) == canonical(document)
+    assert document.warnings == ("document: <http://example.org/assoc> names 2 http://www.w3.org/ns/prov#agent: "
+                                 "read as as many wasAssociatedWith records sharing its id and other arguments",)
 
 
 def test_plain_relation_beside_a_qualified_one_survives() -> None:
