@@ -1,4 +1,17 @@
-"""W3C PROV-CONSTRAINTS validity of a PROV-DM document: unification, event ordering, typing, impossibility."""
+"""W3C PROV-CONSTRAINTS validity of a PROV-DM document: unification, event ordering, typing, impossibility.
+
+Each instance (the top level, each bundle) is normalised as the Recommendation describes: missing ids and
+expandable ``-`` become existential variables (Definitions 1-4; a plan and a derivation's activity are not
+expandable); the inferences that add events, types or identities the checks need are applied (5, 7, 8, 9,
+10, 11, 14, 15, 19 and 21 for types); statements the key and uniqueness constraints (22-29, and PROV-Links'
+one mention per entity) identify are merged by unification, attributes by union. A conflict is a
+violation naming the constraint and the records involved, in PROV-N. The normal form is then checked:
+a cycle through a strictly-precedes edge among the events the ordering constraints (30-49) relate,
+typing (50, 55), impossibility (51-54, 56). Inferences 6, 12, 13, 16-18 and 20 add nothing these checks
+can see (their consequences are implied by the constraints applied directly). Times never make a document
+invalid (the Recommendation does not order events by them): given times that contradict an ordering are
+warnings. A relation without the arguments PROV-DM requires is reported as not well-formed.
+"""
 
 from __future__ import annotations
 
