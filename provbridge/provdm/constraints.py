@@ -19,9 +19,9 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from provbridge.provdm.model import ARGUMENTS, PROV, REQUIRED, XSD_DATETIME, Document, Literal, Record, Value
+from provbridge.provdm.ordering import check_ordering, components, instant
 
 # PROV-CONSTRAINTS (W3C Recommendation, 30 April 2013) numbers and names
 NAMES = {
@@ -152,23 +152,16 @@ class _Failure(Exception):
         self.left, self.right = left, right
 
 
-def _instant(value: Literal) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value.value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def _same_constant(left: Value, right: Value) -> bool:
     if left == right:
         return True
     if isinstance(left, Literal) and isinstance(right, Literal) and left.datatype == right.datatype == XSD_DATETIME:
-        a, b = _instant(left), _instant(right)
+        a, b = instant(left), instant(right)
         return a is not None and b is not None and a == b and (a.tzinfo is None) == (b.tzinfo is None)
     return False
 
 
-class _Instance:
+class Instance:
     """Normalisation of one PROV instance (the top level or one bundle) and its validity checks."""
 
     def __init__(self, records: Iterable[Record], prefixes: dict[str, str], bundle: str | None) -> None:
@@ -501,134 +494,17 @@ class _Instance:
         for specific, general in specials:
             graph[specific].add(general)
         stmts = [s for s in self.stmts if s.kind == "specializationOf"]
-        for component in _components(graph):
+        for component in components(graph):
             if len(component) > 1 or any(node in graph[node] for node in component):
                 involved = [s for s in stmts if self.find(s.args[0]) in component and self.find(s.args[1]) in component]
                 names = ", ".join(sorted(self.show(t) for t in component))
                 message = f"specializationOf is reflexive through transitivity for {names}"
                 self.violation(52, "impossibility", message, *involved)
 
-    # -- event ordering (Constraints 30-49)
-    def check_ordering(self) -> None:
-        edges: list[tuple[Term, Term, bool, int]] = []
-        gens, invs, uses_of, uses_by, gens_by = (defaultdict(list) for _ in range(5))
-        starts, ends = defaultdict(list), defaultdict(list)
-        events: dict[Term, Stmt] = {}
-        sources: dict[tuple[Term, Term], list[Stmt]] = defaultdict(list)
-        for s in self.stmts:
-            if s.kind in ("wasGeneratedBy", "used", "wasInvalidatedBy", "wasStartedBy", "wasEndedBy"):
-                events[self.find(s.id)] = s
-            a = [self.find(t) for t in s.args]
-            if s.kind == "wasGeneratedBy":
-                gens[a[0]].append(self.find(s.id))
-                gens_by[a[1]].append(self.find(s.id))
-            elif s.kind == "wasInvalidatedBy":
-                invs[a[0]].append(self.find(s.id))
-                gens_by[a[1]].append(self.find(s.id))  # an invalidation is also within its activity
-            elif s.kind == "used":
-                uses_by[a[0]].append(self.find(s.id))
-                uses_of[a[1]].append(self.find(s.id))
-            elif s.kind == "wasStartedBy":
-                starts[a[0]].append(self.find(s.id))
-            elif s.kind == "wasEndedBy":
-                ends[a[0]].append(self.find(s.id))
-
-        def all_pairs(first: list[Term], second: list[Term], number: int, strict: bool = False) -> None:
-            edges.extend((x, y, strict, number) for x in first for y in second)
-
-        def ring(group: dict[Term, list[Term]], number: int) -> None:
-            for members in group.values():
-                for x, y in zip(members, members[1:] + members[:1]):
-                    if x != y:
-                        edges.append((x, y, False, number))
-
-        for activity in set(starts) | set(ends):
-            all_pairs(starts[activity], ends[activity], 30)
-            all_pairs(starts[activity], uses_by[activity], 33)
-            all_pairs(uses_by[activity], ends[activity], 33)
-            all_pairs(starts[activity], gens_by[activity], 34)
-            all_pairs(gens_by[activity], ends[activity], 34)
-        ring(starts, 31)
-        ring(ends, 32)
-        ring(gens, 39)
-        ring(invs, 40)
-        for entity in set(gens) | set(invs) | set(uses_of):
-            all_pairs(gens[entity], invs[entity], 36)
-            all_pairs(gens[entity], uses_of[entity], 37)
-            all_pairs(uses_of[entity], invs[entity], 38)
-        for s in self.stmts:
-            a = [self.find(t) for t in s.args]
-            if s.kind == "wasInformedBy":
-                all_pairs(starts[a[1]], ends[a[0]], 35)
-            elif s.kind == "wasDerivedFrom":
-                if a[3] is not ABSENT and a[4] is not ABSENT:
-                    edges.append((a[4], a[3], False, 41))
-                all_pairs(gens[a[1]], gens[a[0]], 42, strict=True)
-                for x in gens[a[1]]:
-                    for y in gens[a[0]]:
-                        sources[(x, y)].append(s)
-            elif s.kind in ("wasStartedBy", "wasEndedBy"):
-                number = 43 if s.kind == "wasStartedBy" else 44
-                all_pairs(gens[a[1]], [self.find(s.id)], number)
-                all_pairs([self.find(s.id)], invs[a[1]], number)
-            elif s.kind == "specializationOf":
-                all_pairs(gens[a[1]], gens[a[0]], 45)
-                all_pairs(invs[a[0]], invs[a[1]], 46)
-            elif s.kind == "wasAssociatedWith":
-                all_pairs(starts[a[0]], invs[a[1]], 47)
-                all_pairs(gens[a[1]], ends[a[0]], 47)
-                all_pairs(starts[a[0]], ends[a[1]], 47)
-                all_pairs(starts[a[1]], ends[a[0]], 47)
-            elif s.kind == "wasAttributedTo":
-                all_pairs(gens[a[1]], gens[a[0]], 48)
-                all_pairs(starts[a[1]], gens[a[0]], 48)
-            elif s.kind == "actedOnBehalfOf":
-                all_pairs(gens[a[1]], invs[a[0]], 49)
-                all_pairs(starts[a[1]], ends[a[0]], 49)
-        graph: dict[Term, set[Term]] = defaultdict(set)
-        for x, y, _, _ in edges:
-            graph[x].add(y)
-        component_of: dict[Term, int] = {}
-        for index, component in enumerate(_components(graph)):
-            for node in component:
-                component_of[node] = index
-        reported: set[int] = set()
-        for x, y, strict, number in edges:
-            where = component_of.get(x)
-            if not strict or where is None or where != component_of.get(y) or where in reported:
-                continue
-            reported.add(where)
-            cycle = [events[t] for t in component_of if component_of[t] == where and t in events]
-            later, earlier = self.describe(y, events.get(y)), self.describe(x, events.get(x))
-            message = f"{later} must strictly follow {earlier}, yet it precedes it (a cycle)"
-            self.violation(number, "ordering", message, *sources[(x, y)], *cycle)
-        self._time_warnings(edges, events)
-
-    def _time_warnings(self, edges: list[tuple[Term, Term, bool, int]], events: dict[Term, Stmt]) -> None:
-        """Given times that contradict an ordering (PROV-CONSTRAINTS does not make these invalid)."""
-        def time_of(term: Term) -> datetime | None:
-            stmt = events.get(term)
-            if stmt is None:
-                return None
-            value = self.find(stmt.args[-1])
-            return _instant(value) if isinstance(value, Literal) else None
-
-        seen: set[tuple[Term, Term]] = set()
-        for x, y, strict, number in edges:
-            if number in (31, 32, 39, 40):  # simultaneity of one object's starts, ends...: not an order
-                continue
-            tx, ty = time_of(x), time_of(y)
-            if tx is None or ty is None or (tx.tzinfo is None) != (ty.tzinfo is None) or (x, y) in seen:
-                continue
-            if tx > ty or (strict and tx == ty):
-                seen.add((x, y))
-                where = f" in bundle {self.where}" if self.where else ""
-                first, second = events[x], events[y]
-                self.warnings.append(
-                    f"ordering{where}: Constraint {number} ({NAMES[number]}): {self.describe(x, first)} at "
-                    f"{self.show(first.args[-1])} must precede {self.describe(y, second)} at "
-                    f"{self.show(second.args[-1])}"
-                )
+    def warn(self, number: int, text: str) -> None:
+        """A warning about an ordering constraint (given times that contradict it)."""
+        where = f" in bundle {self.where}" if self.where else ""
+        self.warnings.append(f"ordering{where}: Constraint {number} ({NAMES[number]}): {text}")
 
 
 class _IdentitySet:
@@ -644,55 +520,13 @@ class _IdentitySet:
         self._items.pop(id(item), None)
 
 
-def _components(graph: dict[Term, set[Term]]) -> list[list[Term]]:
-    """Strongly connected components (iterative Tarjan)."""
-    index: dict[Term, int] = {}
-    low: dict[Term, int] = {}
-    stack: list[Term] = []
-    on_stack: set[Term] = set()
-    found: list[list[Term]] = []
-    nodes = list(graph) + [n for targets in list(graph.values()) for n in targets if n not in graph]
-    for start in nodes:
-        if start in index:
-            continue
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        work = [(start, iter(list(graph.get(start, ()))))]
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(list(graph.get(child, ())))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                found.append(component)
-    return found
-
-
 def check_instance(records: Iterable[Record], prefixes: dict[str, str], bundle: str | None = None) -> Report:
     """Validity of one PROV instance (a list of records)."""
-    instance = _Instance(records, prefixes, bundle)
+    instance = Instance(records, prefixes, bundle)
     instance.infer()
     instance.normalise()
     instance.check_types()
-    instance.check_ordering()
+    check_ordering(instance)
     return Report(instance.violations, instance.warnings)
 
 
