@@ -6,7 +6,8 @@ Reading, per graph (the default graph is the document, each named graph a bundle
   when ``n`` is a blank node nobody else refers to), its arguments come from ``s`` and the node's
   ``prov:activity``/``prov:entity``/``prov:agent``/``prov:hadPlan``/``prov:atTime``... properties, every
   other property is an attribute; the unqualified shortcut ``s prov:X o`` it implies is absorbed, and every
-  other shortcut is a record of its own. Several associations of one activity stay several records.
+  other shortcut is a record of its own. Several associations of one activity stay several records; a
+  node naming several agents (entities, activities) is as many records sharing its id, in sorted order.
 - a node typed with a PROV class or subclass (``prov:Plan``, ``prov:Person``, ``prov:Bundle``...) is an
   entity, activity or agent record (one per kind it has); its other classes become ``prov:type``
   values, its other properties attributes; activity times become ``prov:startTime``/``prov:endTime``.
