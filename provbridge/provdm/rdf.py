@@ -150,10 +150,16 @@ def _influences(graph: _Graph) -> tuple[list[Record], set[Node], set[tuple[str, 
         attrs: list[tuple[str, Value]] = []
         extra = dict(pattern.extra)
         targets = {pattern.target, *t.TARGETS}
+        # a node nobody qualifies names its subject itself (PROV-JSONLD): prov:activity of a Usage...
+        own_subject = PROV + pattern.subject.partition(":")[2] if subject is None else None
         more_targets: list[Value] = []  # a node shared by several relations: one record per target
         for predicate, value in graph.out.get(o, []):
             own_classes = (ox.NamedNode(pattern.cls), ox.NamedNode(t.BASE[pattern.kind].cls))
             if predicate == t.RDF_TYPE and value in own_classes:
+                continue
+            if (predicate == own_subject and predicate != pattern.target and pattern.subject not in args
+                    and not isinstance(value, ox.Literal)):
+                args[pattern.subject] = graph.value(value)
                 continue
             name = pattern.object if predicate in targets and predicate not in extra else extra.get(predicate)
             if name is not None and name not in args and (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -65,6 +66,8 @@ def find_syntax(name: str | None, path: str | os.PathLike[str] | None, role: str
 
 def read(data: bytes, syntax: Syntax) -> Document:
     """The PROV-DM document in ``data``; FormatError (one line) when it cannot be read."""
+    if syntax.name == "jsonld" and _is_prov_jsonld(data):
+        return _read_prov_jsonld(data)
     if syntax.rdf is not None:
         parser = ox.parse(data, format=syntax.rdf)
         try:
@@ -89,6 +92,31 @@ def convert(data: bytes, source: Syntax, target: Syntax) -> tuple[bytes, list[st
         raise FormatError(f"holds no PROV records (read as {source.title})")
     output, notes = write(document, target)
     return output, [*document.warnings, *notes]
+
+
+def _is_prov_jsonld(data: bytes) -> bool:
+    """Whether a JSON-LD document is PROV-JSONLD (W3C member submission: openprovenance.org's context)."""
+    return b"openprovenance.org/prov-jsonld" in data[: 1 << 16]
+
+
+def _read_prov_jsonld(data: bytes) -> Document:
+    """PROV-JSONLD, read by the ``prov`` package (its type-scoped context is beyond pyoxigraph's JSON-LD
+    reader) and handed over as PROV-JSON; a warning says so."""
+    import warnings
+
+    from prov.model import ProvDocument
+
+    from provbridge.provdm.provjson import loads
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            document = ProvDocument.deserialize(content=data.decode("utf-8"), format="jsonld")
+            text = document.serialize(format="json")
+        except Exception as exc:  # the prov reader raises many unrelated types on bad input
+            raise FormatError(f"not valid PROV-JSONLD ({_one_line(exc)})") from None
+    found = loads(text if isinstance(text, bytes) else str(text).encode("utf-8"))
+    return replace(found, warnings=(*found.warnings, "PROV-JSONLD is read by the prov package"))
 
 
 def _read_json(data: bytes) -> Document:

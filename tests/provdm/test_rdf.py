@@ -159,3 +159,13 @@ def test_corpus_prov_o_round_trips(path: Path) -> None:
 
 def test_corpus_is_there() -> None:
     assert len(corpus_files("rdf", ".ttl")) > 300 and (CORPUS / "schemas" / "prov.xsd").exists()
+
+
+def test_an_unqualified_influence_node_names_its_subject() -> None:
+    text = """@prefix prov: <http://www.w3.org/ns/prov#> . @prefix ex: <http://example.org/> .
+    [] a prov:Usage ; prov:activity ex:a ; prov:entity ex:e .
+    [] a prov:Attribution ; prov:entity ex:e ; prov:agent ex:ag ."""
+    document = from_quads(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+    assert sorted((r.kind, r.args) for r in document.records) == [
+        ("used", (("prov:activity", "http://example.org/a"), ("prov:entity", "http://example.org/e"))),
+        ("wasAttributedTo", (("prov:entity", "http://example.org/e"), ("prov:agent", "http://example.org/ag")))]

@@ -10,7 +10,7 @@ import pytest
 from provbridge.errors import FormatError
 from provbridge.provdm.model import Document
 from provbridge.provdm.syntax import SYNTAXES, Syntax, convert, find_syntax, read, write
-from tests.provdm.documents import ALPACA_TTL, CWLPROV_TRIG, corpus_files, same
+from tests.provdm.documents import ALPACA_TTL, CORPUS, CWLPROV_TRIG, corpus_files, same
 
 GRAPH_SYNTAXES = ("json", "xml", "provn", "trig", "nq", "jsonld")  # every one keeps bundles
 MERGING = ("ttl", "nt")  # one graph: bundles merged, with a warning
@@ -90,3 +90,12 @@ def test_bad_input_is_one_line() -> None:
         find_syntax("pdf", None, "input")
     with pytest.raises(FormatError, match="give --to"):
         find_syntax(None, "out.pdf", "output")
+
+
+def test_prov_jsonld_is_read_and_says_by_what() -> None:
+    path = CORPUS / "jsonld" / "provtoolbox-mini-primer.jsonld"
+    document = read(path.read_bytes(), SYNTAXES["jsonld"])
+    kinds = sorted(r.kind for _, r in document.all_records())
+    assert kinds == ["activity", "agent", "entity", "entity", "used", "wasAssociatedWith", "wasDerivedFrom",
+                     "wasGeneratedBy"]
+    assert document.warnings == ("PROV-JSONLD is read by the prov package",)
