@@ -186,3 +186,19 @@ def _serialize(items: list[ox.Quad] | list[ox.Triple], syntax: Syntax, prefixes:
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:297] + "..."
+
+
+def prov_o_quads(data: bytes, name: str) -> tuple[list[ox.Quad], dict[str, str], list[str]]:
+    """A PROV-JSON, PROV-XML or PROV-N (or PROV-JSONLD) document as PROV-O quads by our own mapping, with
+    its prefixes and the warnings of the conversion (for ``provbridge import``); FormatError when unreadable."""
+    from provbridge.provdm.rdf import to_quads
+
+    syntax = SYNTAXES[ALIASES.get(name, name)]
+    document = read(data, syntax)
+    if not any(True for _ in document.all_records()):
+        raise FormatError("holds no PROV records")
+    try:
+        quads = to_quads(document)
+    except ValueError as exc:  # an identifier that is no IRI (an undeclared prefix)
+        raise FormatError(f"read as {syntax.title}, but it cannot be expressed in PROV-O ({_one_line(exc)})") from None
+    return quads, dict(document.namespaces), list(document.warnings)

@@ -99,3 +99,14 @@ def test_prov_jsonld_is_read_and_says_by_what() -> None:
     assert kinds == ["activity", "agent", "entity", "entity", "used", "wasAssociatedWith", "wasDerivedFrom",
                      "wasGeneratedBy"]
     assert document.warnings == ("PROV-JSONLD is read by the prov package",)
+
+
+def test_prov_o_quads_for_import() -> None:
+    from provbridge.provdm.syntax import prov_o_quads
+
+    quads, prefixes, notes = prov_o_quads((CORPUS / "json" / "bundle1.json").read_bytes(), "json")
+    assert len(quads) == 16 and prefixes == {"ex": "http://example.org/"} and notes == []
+    assert {str(q.graph_name) for q in quads} == {"DEFAULT", "<http://example.org/bundle1>",
+                                                   "<http://example.org/bundle2>"}
+    with pytest.raises(FormatError, match="holds no PROV records"):
+        prov_o_quads(b'{"prefix": {}}', "json")
