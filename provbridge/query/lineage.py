@@ -12,7 +12,7 @@ from provbridge.query.details import version_details
 from provbridge.query.engine import dataset
 from provbridge.query.granularity import DEFAULT_GRANULARITY, query_granularity
 from provbridge.query.params import canned
-from provbridge.query.targets import get_trial, path_candidates, version_number
+from provbridge.query.targets import VERSION_IRI, get_trial, path_candidates, version_number
 from provbridge.translate.iris import graph_iri
 
 if TYPE_CHECKING:
@@ -78,6 +78,12 @@ def _check_exists(data: Any, trial: Trial, names: list[str]) -> None:
         raise VariableNotFoundError(f"no variable or file {names[0]!r} in trial {trial.id}")
 
 
+def graph_of(iri: str | None) -> str | None:
+    """The graph (trial bundle) a version belongs to: ``<namespace>bundle`` beside its ``<namespace>v<N>``."""
+    match = VERSION_IRI.search(iri or "")
+    return None if iri is None or match is None else iri[:match.start() + 1] + "bundle"
+
+
 def _trial_fields(graph: str | None, by_graph: dict[str, Trial]) -> tuple[int | None, str | None, str | None]:
     """(id, uuid, label) of the trial whose graph is ``graph`` (uuid from the IRI for a remote-only one)."""
     known = by_graph.get(graph or "")
@@ -95,7 +101,8 @@ def lineage_frame(result: Result, by_graph: dict[str, Trial], target: str) -> pa
     edges: set[tuple[str, str, str]] = set()
     start: str | None = None
     for record in result.records():
-        graph, output, source = record["graph"], record["output"], record["input"]
+        output, source = record["output"], record["input"]
+        graph = graph_of(output)
         start = record["target"]
         _node(nodes, output, graph, "target" if output == start else "wrote", record["outputPath"] or target,
               record["outputSha256"], by_graph)
@@ -120,7 +127,7 @@ def lineage_frame(result: Result, by_graph: dict[str, Trial], target: str) -> pa
     return frame
 
 
-def _node(nodes: dict[str, dict[str, Any]], iri: str, graph: str, role: str, name: str | None,
+def _node(nodes: dict[str, dict[str, Any]], iri: str, graph: str | None, role: str, name: str | None,
           sha256: str | None, by_graph: dict[str, Trial]) -> None:
     if iri in nodes:
         if role != "read" and nodes[iri]["role"] == "read":  # read back in its own trial: written there
@@ -156,7 +163,7 @@ def impact_frame(result: Result, by_graph: dict[str, Trial]) -> pandas.DataFrame
 
     grouped: dict[str | None, list[dict[str, Any]]] = {}
     for record in result.records():
-        grouped.setdefault(record["graph"], []).append(record)
+        grouped.setdefault(graph_of(record["version"]), []).append(record)
     rows: list[dict[str, Any]] = []
     for graph, records in grouped.items():
         trial_id, uuid, label = _trial_fields(graph, by_graph)

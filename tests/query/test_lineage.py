@@ -129,7 +129,7 @@ def test_queries_are_packaged_with_documented_parameters() -> None:
 
     assert set(canned("lineage").params) == {"g", "var"}
     assert set(canned("impact_all").params) == {"g", "var", "level"}
-    assert set(canned("lineage").columns) == {"target", "graph", "output", "outputPath", "outputSha256", "input",
+    assert set(canned("lineage").columns) == {"target", "output", "outputPath", "outputSha256", "input",
                                               "inputPath", "inputSha256"}
 
 
@@ -137,3 +137,22 @@ def test_package_exports_the_functions() -> None:
     import provbridge.query
 
     assert provbridge.query.lineage is lineage and provbridge.query.impact_all is impact_all
+
+
+def test_lineage_of_a_read_file_reaches_its_writer(store: Store) -> None:
+    frame = lineage("clean.csv", trial=2, store=store)
+    assert nodes(frame) == {(2, "target", "clean.csv"), (1, "wrote", "clean.csv"), (1, "read", "raw.csv")}
+
+
+def test_another_trial_writing_the_same_content_is_not_a_written_targets_source(project: Project) -> None:
+    project.write("a.txt", "a\n")
+    project.write("b.txt", "b\n")
+    project.capture("with open('a.txt') as f:\n    n = len(f.read())\nwith open('out.txt', 'w') as f:\n"
+                    "    f.write(str(n))\n", name="a.py")
+    project.capture("with open('b.txt') as f:\n    n = len(f.read())\nwith open('out.txt', 'w') as f:\n"
+                    "    f.write(str(n))\n", name="b.py")  # the same content, from another input
+    with project.store() as opened:
+        first = lineage(str(project.root / "out.txt"), trial=1, store=opened)
+        second = lineage(str(project.root / "out.txt"), trial=2, store=opened)
+    assert nodes(first) == {(1, "target", "out.txt"), (1, "read", "a.txt")}
+    assert nodes(second) == {(2, "target", "out.txt"), (2, "read", "b.txt")}
