@@ -3,15 +3,19 @@ specialise, lineage.rq backward through the trials that wrote each input, impact
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from provbridge.errors import VariableNotFoundError
-from provbridge.query import sparql
+from provbridge.query import impact, sparql
 from provbridge.query.lineage import IMPACT_COLUMNS, LINEAGE_COLUMNS, impact_all, lineage
-from provbridge.store.store import Store
+from provbridge.store.store import Store, open_store
 from tests.conftest import Project
 from tests.query import lineage_pipeline
 
@@ -156,3 +160,23 @@ def test_another_trial_writing_the_same_content_is_not_a_written_targets_source(
         second = lineage(str(project.root / "out.txt"), trial=2, store=opened)
     assert nodes(first) == {(1, "target", "out.txt"), (1, "read", "a.txt")}
     assert nodes(second) == {(2, "target", "out.txt"), (2, "read", "b.txt")}
+
+
+def test_impact_across_trials_is_one_walk_not_one_per_version(tmp_path: Path) -> None:
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_export.py"
+    spec = importlib.util.spec_from_file_location("bench_export", path)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench_export"] = bench
+    spec.loader.exec_module(bench)
+    store_dir = tmp_path / ".provbridge"
+    store_dir.mkdir()
+    bench.build_trial(store_dir, 5_000)
+    with open_store(store_dir) as opened:
+        trial = opened.trials()[0]
+        within = impact("v1", trial=trial, store=opened, engine="memory")
+        started = time.perf_counter()
+        across = impact_all("v1", store=opened, engine="memory")
+        elapsed = time.perf_counter() - started
+    assert list(across["version"]) == list(within["version"])  # one trial: the same closure
+    assert elapsed < 5.0, elapsed  # a walk per version of v1 took minutes
