@@ -7,7 +7,7 @@ from pathlib import Path
 
 import prov
 
-from provbridge.provdm.model import ELEMENTS, Document, Record, canonical
+from provbridge.provdm.model import Document, Record, canonical
 
 CORPUS = Path(prov.__file__).parent / "tests"
 
@@ -126,28 +126,59 @@ def corpus_files(directory: str, suffix: str) -> list[Path]:
 
 
 def unify(document: Document) -> Document:
-    """Element records with the same kind and id merged (RDF merges them; PROV-JSON may list them apart)."""
+    """Records of one kind sharing an id merged when their arguments agree (PROV-CONSTRAINTS' unification;
+    RDF merges them into one node while PROV-JSON and PROV-N may list them apart)."""
 
     def merge(records: tuple[Record, ...]) -> tuple[Record, ...]:
-        merged: dict[tuple[str, str | None], Record] = {}
+        merged: dict[tuple[str, str], list[Record]] = {}
         others: list[Record] = []
         for record in records:
-            if record.kind not in ELEMENTS:
+            if record.id is None:
                 others.append(record)
                 continue
-            key = (record.kind, record.id)
-            found = merged.get(key)
-            if found is None:
-                merged[key] = record
+            group = merged.setdefault((record.kind, record.id), [])
+            for index, found in enumerate(group):
+                known = found.arguments
+                if all(known.get(k, v) == v for k, v in record.args):
+                    args = tuple(dict([*found.args, *record.args]).items())
+                    group[index] = replace(found, args=args, attrs=found.attrs + record.attrs)
+                    break
             else:
-                args = tuple(dict([*found.args, *record.args]).items())
-                merged[key] = replace(found, args=args, attrs=found.attrs + record.attrs)
-        return (*merged.values(), *others)
+                group.append(record)
+        return (*(r for group in merged.values() for r in group), *others)
 
     bundles = tuple(replace(b, records=merge(b.records)) for b in document.bundles)
     return replace(document, records=merge(document.records), bundles=bundles)
 
 
 def same(first: Document, second: Document) -> bool:
-    """Whether two documents hold the same records (elements of one id merged, repeats ignored)."""
+    """Whether two documents hold the same records (unified by id, repeats ignored)."""
     return canonical(unify(first)) == canonical(unify(second))
+
+# One instance of every row of PROV-O's qualified-pattern table (W3C PROV-O, section 3.3), written for these
+# tests in the style of the spec's examples (ex: subjects, blank and named influence nodes)
+QUALIFIED_TTL = """\
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/> .
+
+ex:chart prov:qualifiedGeneration [ a prov:Generation ; prov:activity ex:illustrate ;
+    prov:atTime "2012-04-03T00:00:01Z"^^xsd:dateTime ] .
+ex:illustrate prov:qualifiedUsage ex:use1 .
+ex:use1 a prov:Usage ; prov:entity ex:data ; prov:hadRole ex:input ; prov:atLocation ex:lab .
+ex:illustrate prov:qualifiedCommunication [ a prov:Communication ; prov:activity ex:aggregate ] .
+ex:illustrate prov:qualifiedStart [ a prov:Start ; prov:entity ex:email ; prov:hadActivity ex:boss ;
+    prov:atTime "2012-04-03T00:00:00Z"^^xsd:dateTime ] .
+ex:illustrate prov:qualifiedEnd [ a prov:End ; prov:entity ex:done ] .
+ex:draft prov:qualifiedInvalidation [ a prov:Invalidation ; prov:activity ex:illustrate ] .
+ex:chart prov:qualifiedDerivation [ a prov:Derivation ; prov:entity ex:data ; prov:hadActivity ex:illustrate ;
+    prov:hadGeneration ex:gen9 ; prov:hadUsage ex:use1 ] .
+ex:chart2 prov:qualifiedRevision [ a prov:Revision ; prov:entity ex:chart ] .
+ex:quote prov:qualifiedQuotation [ a prov:Quotation ; prov:entity ex:article ] .
+ex:article prov:qualifiedPrimarySource [ a prov:PrimarySource ; prov:entity ex:census ] .
+ex:chart prov:qualifiedAttribution [ a prov:Attribution ; prov:agent ex:derek ] .
+ex:illustrate prov:qualifiedAssociation [ a prov:Association ; prov:agent ex:derek ; prov:hadRole ex:illustrator ;
+    prov:hadPlan ex:instructions ] .
+ex:derek prov:qualifiedDelegation [ a prov:Delegation ; prov:agent ex:chartgen ; prov:hadActivity ex:illustrate ] .
+ex:chart prov:qualifiedInfluence [ a prov:Influence ; prov:influencer ex:trend ] .
+"""

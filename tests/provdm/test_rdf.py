@@ -11,7 +11,7 @@ import pytest
 from provbridge.provdm.model import PROV, RDF_LANGSTRING, XSD, XSD_DATETIME, Literal, Record, canonical
 from provbridge.provdm.names import GENID
 from provbridge.provdm.rdf import from_quads, to_quads
-from tests.provdm.documents import ALPACA_TTL, CORPUS, CWLPROV_TRIG, corpus_files
+from tests.provdm.documents import ALPACA_TTL, CORPUS, CWLPROV_TRIG, QUALIFIED_TTL, corpus_files
 
 EX = "http://example.org/run/"
 UUID = "urn:uuid:8f5e0c1a-0000-4000-8000-000000000001"
@@ -169,3 +169,45 @@ def test_an_unqualified_influence_node_names_its_subject() -> None:
     assert sorted((r.kind, r.args) for r in document.records) == [
         ("used", (("prov:activity", "http://example.org/a"), ("prov:entity", "http://example.org/e"))),
         ("wasAttributedTo", (("prov:entity", "http://example.org/e"), ("prov:agent", "http://example.org/ag")))]
+
+
+def test_every_row_of_the_qualified_pattern_table() -> None:
+    document = from_quads(ox.parse(QUALIFIED_TTL.encode(), format=ox.RdfFormat.TURTLE))
+    ex = "http://example.org/"
+
+    def short(value: object) -> object:
+        if isinstance(value, Literal):
+            return value.value
+        return str(value).replace(ex, "ex:").replace(PROV, "prov:")
+
+    found = sorted((r.kind, short(r.id), tuple((k, short(v)) for k, v in r.args),
+                    tuple(sorted((short(k), short(v)) for k, v in r.attrs))) for r in document.records)
+    assert found == sorted([
+        ("wasGeneratedBy", "None", (("prov:entity", "ex:chart"), ("prov:activity", "ex:illustrate"),
+                                    ("prov:time", "2012-04-03T00:00:01Z")), ()),
+        ("used", "ex:use1", (("prov:activity", "ex:illustrate"), ("prov:entity", "ex:data")),
+         (("prov:location", "ex:lab"), ("prov:role", "ex:input"))),
+        ("wasInformedBy", "None", (("prov:informed", "ex:illustrate"), ("prov:informant", "ex:aggregate")), ()),
+        ("wasStartedBy", "None", (("prov:activity", "ex:illustrate"), ("prov:trigger", "ex:email"),
+                                  ("prov:starter", "ex:boss"), ("prov:time", "2012-04-03T00:00:00Z")), ()),
+        ("wasEndedBy", "None", (("prov:activity", "ex:illustrate"), ("prov:trigger", "ex:done")), ()),
+        ("wasInvalidatedBy", "None", (("prov:entity", "ex:draft"), ("prov:activity", "ex:illustrate")), ()),
+        ("wasDerivedFrom", "None", (("prov:generatedEntity", "ex:chart"), ("prov:usedEntity", "ex:data"),
+                                    ("prov:activity", "ex:illustrate"), ("prov:generation", "ex:gen9"),
+                                    ("prov:usage", "ex:use1")), ()),
+        ("wasDerivedFrom", "None", (("prov:generatedEntity", "ex:chart2"), ("prov:usedEntity", "ex:chart")),
+         (("prov:type", "prov:Revision"),)),
+        ("wasDerivedFrom", "None", (("prov:generatedEntity", "ex:quote"), ("prov:usedEntity", "ex:article")),
+         (("prov:type", "prov:Quotation"),)),
+        ("wasDerivedFrom", "None", (("prov:generatedEntity", "ex:article"), ("prov:usedEntity", "ex:census")),
+         (("prov:type", "prov:PrimarySource"),)),
+        ("wasAttributedTo", "None", (("prov:entity", "ex:chart"), ("prov:agent", "ex:derek")), ()),
+        ("wasAssociatedWith", "None", (("prov:activity", "ex:illustrate"), ("prov:agent", "ex:derek"),
+                                       ("prov:plan", "ex:instructions")), (("prov:role", "ex:illustrator"),)),
+        ("actedOnBehalfOf", "None", (("prov:delegate", "ex:derek"), ("prov:responsible", "ex:chartgen"),
+                                     ("prov:activity", "ex:illustrate")), ()),
+        ("wasInfluencedBy", "None", (("prov:influencee", "ex:chart"), ("prov:influencer", "ex:trend")), ()),
+    ])
+    assert document.warnings == ()
+    again = from_quads(to_quads(document))
+    assert canonical(again) == canonical(document)
