@@ -12,7 +12,8 @@ from provbridge.provdm.model import Literal
 if TYPE_CHECKING:
     from provbridge.provdm.constraints import Instance, Stmt, Term
 
-Edge = tuple["Term", "Term", bool, int]  # earlier event, later event, strictly, constraint number
+# earlier event, later event, strictly, constraint number, the relation it comes from (None: the events')
+Edge = tuple["Term", "Term", bool, int, "Stmt | None"]
 
 
 def instant(value: Literal) -> datetime | None:
@@ -71,7 +72,6 @@ def check_ordering(instance: Instance) -> None:
     gens, invs, uses_of, uses_by, gens_by = (defaultdict(list) for _ in range(5))
     starts, ends = defaultdict(list), defaultdict(list)
     events: dict[Term, Stmt] = {}
-    sources: dict[tuple[Term, Term], list[Stmt]] = defaultdict(list)
     for s in instance.stmts:
         if s.kind in ("wasGeneratedBy", "used", "wasInvalidatedBy", "wasStartedBy", "wasEndedBy"):
             events[instance.find(s.id)] = s
@@ -90,14 +90,16 @@ def check_ordering(instance: Instance) -> None:
         elif s.kind == "wasEndedBy":
             ends[a[0]].append(instance.find(s.id))
 
+    source: Stmt | None = None
+
     def all_pairs(first: list[Term], second: list[Term], number: int, strict: bool = False) -> None:
-        edges.extend((x, y, strict, number) for x in first for y in second)
+        edges.extend((x, y, strict, number, source) for x in first for y in second)
 
     def ring(group: dict[Term, list[Term]], number: int) -> None:
         for members in group.values():
             for x, y in zip(members, members[1:] + members[:1]):
                 if x != y:
-                    edges.append((x, y, False, number))
+                    edges.append((x, y, False, number, None))
 
     for activity in set(starts) | set(ends):
         all_pairs(starts[activity], ends[activity], 30)
@@ -115,15 +117,13 @@ def check_ordering(instance: Instance) -> None:
         all_pairs(uses_of[entity], invs[entity], 38)
     for s in instance.stmts:
         a = [instance.find(t) for t in s.args]
+        source = s
         if s.kind == "wasInformedBy":
             all_pairs(starts[a[1]], ends[a[0]], 35)
         elif s.kind == "wasDerivedFrom":
             if a[3] is not None and a[4] is not None:
-                edges.append((a[4], a[3], False, 41))
+                edges.append((a[4], a[3], False, 41, s))
             all_pairs(gens[a[1]], gens[a[0]], 42, strict=True)
-            for x in gens[a[1]]:
-                for y in gens[a[0]]:
-                    sources[(x, y)].append(s)
         elif s.kind in ("wasStartedBy", "wasEndedBy"):
             number = 43 if s.kind == "wasStartedBy" else 44
             all_pairs(gens[a[1]], [instance.find(s.id)], number)
@@ -143,23 +143,27 @@ def check_ordering(instance: Instance) -> None:
             all_pairs(gens[a[1]], invs[a[0]], 49)
             all_pairs(starts[a[1]], ends[a[0]], 49)
     graph: dict[Term, set[Term]] = defaultdict(set)
-    for x, y, _, _ in edges:
+    for x, y, *_ in edges:
         graph[x].add(y)
     component_of: dict[Term, int] = {}
     for index, component in enumerate(components(graph)):
         for node in component:
             component_of[node] = index
     reported: set[int] = set()
-    for x, y, strict, number in edges:
+    for x, y, strict, number, _ in edges:
         where = component_of.get(x)
         if not strict or where is None or where != component_of.get(y) or where in reported:
             continue
         reported.add(where)
+        # the records involved: the relations whose orderings close the cycle, and its events' statements
+        relations = [e[4] for e in edges
+                     if e[4] is not None and component_of.get(e[0]) == where == component_of.get(e[1])]
         cycle = [events[t] for t in component_of if component_of[t] == where and t in events]
         later, earlier = instance.describe(y, events.get(y)), instance.describe(x, events.get(x))
         message = f"{later} must strictly follow {earlier}, yet it precedes it (a cycle)"
-        instance.violation(number, "ordering", message, *sources[(x, y)], *cycle)
+        instance.violation(number, "ordering", message, *relations, *cycle)
     _time_warnings(instance, edges, events)
+
 
 def _time_warnings(instance: Instance, edges: list[Edge], events: dict[Term, Stmt]) -> None:
     """Given times that contradict an ordering (PROV-CONSTRAINTS does not make these invalid)."""
@@ -171,7 +175,7 @@ def _time_warnings(instance: Instance, edges: list[Edge], events: dict[Term, Stm
         return instant(value) if isinstance(value, Literal) else None
 
     seen: set[tuple[Term, Term]] = set()
-    for x, y, strict, number in edges:
+    for x, y, strict, number, _ in edges:
         if number in (31, 32, 39, 40):  # simultaneity of one object's starts, ends...: not an order
             continue
         tx, ty = time_of(x), time_of(y)
