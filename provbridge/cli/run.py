@@ -42,6 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help=f"exit with status {STRICT_EXIT} when the program succeeded but its trial could "
                              "not be recorded completely (store unwritable, disk full)")
+    parser.add_argument("--index", action="store_true",
+                        help="load the trial into the query index when the run ends, with a progress bar (by "
+                             "default a large trial is loaded by a detached background process; "
+                             "PROVBRIDGE_BACKGROUND_INDEX=0 turns that off)")
     parser.add_argument("-m", dest="module", action="store_true",
                         help="TARGET is a module name, run like `python -m MODULE`")
     parser.add_argument("target", metavar="SCRIPT|MODULE|NOTEBOOK",
@@ -110,11 +114,14 @@ def main(argv: list[str], store: str | None = None) -> int:
         granularity=ns.granularity, name=ns.name, quiet=ns.quiet, fold=ns.fold or DEFAULT_FOLD,
         store_dir=store_dir, command=["provbridge", "run", *argv], strict=ns.strict,
     )
+    where = store_dir or _store_dir()
     try:
         outcome = run(options)
     except SyntaxError as exc:
         sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
         return 1
+    if outcome.trial_uuid is not None and where is not None and not outcome.interrupted:
+        _index(where, outcome.trial_uuid, foreground=ns.index)
     if outcome.interrupted:
         _die_of_sigint()
     if outcome.system_exit is not None:
@@ -122,6 +129,33 @@ def main(argv: list[str], store: str | None = None) -> int:
     if ns.strict and outcome.exit_code == 0 and outcome.status != "finished":
         return STRICT_EXIT
     return outcome.exit_code
+
+
+def _store_dir() -> Path | None:
+    """Where the run records (as the runner finds it), looked up before the program can change directory."""
+    from provbridge.store.db import find_store_dir
+
+    try:
+        return find_store_dir()
+    except Exception:
+        return None
+
+
+def _index(store_dir: Path, uuid: str, *, foreground: bool) -> None:
+    """Load the trial into the query index: now with a progress bar (``--index``), else in a detached
+    background process that this one never waits for. A failure is a warning, never the run's exit status."""
+    from provbridge.query import background
+
+    if not foreground:
+        background.spawn(store_dir, uuid)
+        return
+    try:
+        from provbridge.store.store import open_store
+
+        with open_store(store_dir) as store:
+            background.load_with_progress(store, store.trial(uuid))
+    except Exception as exc:
+        sys.stderr.write(f"provbridge: the trial was recorded but not indexed: {' '.join(str(exc).split())}\n")
 
 
 def _die_of_sigint() -> None:

@@ -19,6 +19,7 @@ from provbridge import __version__
 from provbridge.errors import QueryError
 from provbridge.query.loading import (
     FORMAT,
+    Meter,
     content_signature,
     graph_iri,
     load_trial,
@@ -39,6 +40,7 @@ INDEX_DIR = "query"
 LOCK_TIMEOUT = 10.0  # seconds to wait for another process's load before falling back to memory
 LOCK_TIMEOUT_ENV = "PROVBRIDGE_INDEX_LOCK_TIMEOUT"  # overrides it (tests use a short wait)
 
+LOADING = "loading"  # loading.<pid> in the index directory: a background loader at work (or waiting for the lock)
 _THREAD_LOCKS: dict[Path, threading.RLock] = {}
 _OPEN: dict[Path, ox.Store] = {}  # an index this process has open (a store can be opened once per process)
 _GUARD = threading.Lock()
@@ -57,6 +59,18 @@ def lock_wait() -> float:
     if not seconds >= 0:
         raise QueryError(f"{LOCK_TIMEOUT_ENV}={text!r} is not a number of seconds")
     return seconds
+
+
+def loader_running(directory: Path) -> bool:
+    """Whether a background loader (provbridge.query.background: a live process named by a ``loading.<pid>``
+    file) is loading into the index under ``directory``, or waiting to."""
+    for marker in directory.glob(f"{LOADING}.*"):
+        try:
+            os.kill(int(marker.suffix[1:]), 0)
+        except (OSError, ValueError):
+            continue
+        return True
+    return False
 
 
 class IndexBusy(Exception):
@@ -163,7 +177,9 @@ class QueryIndex:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except OSError:
-                    if time.monotonic() >= deadline:
+                    # the background loader of a run that just ended is loading what this query needs:
+                    # waiting for it beats loading the same trial again in memory
+                    if time.monotonic() >= deadline and not loader_running(self.directory):
                         raise IndexBusy(f"{self.lock_path} is held by another process") from None
                     time.sleep(0.05)
             try:
@@ -172,9 +188,9 @@ class QueryIndex:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     # -- keeping it up to date -----------------------------------------------------------------------
-    def sync(self, target: ox.Store, trials: Sequence[Trial]) -> list[str]:
+    def sync(self, target: ox.Store, trials: Sequence[Trial], meter: Meter | None = None) -> list[str]:
         """Load the trials that are missing, changed or running; remove graphs of deleted trials. Returns
-        the UUIDs (re)loaded. Must be called inside :meth:`open`."""
+        the UUIDs (re)loaded. Must be called inside :meth:`open`; ``meter`` follows each load."""
         data = self.metadata()
         if data.pop("stale", False):  # written by another version of provbridge: start again
             target.clear()
@@ -185,7 +201,7 @@ class QueryIndex:
             self._save(data)
 
         known = {uuid for (uuid,) in self.store.conn.execute("SELECT uuid FROM trials")}
-        return sync_graphs(target, trials, data["trials"], known, saved)
+        return sync_graphs(target, trials, data["trials"], known, saved, meter)
 
 
 class MemoryCache:
@@ -213,7 +229,7 @@ def memory_cache(store: Store) -> MemoryCache:
 
 
 def sync_graphs(target: ox.Store, trials: Sequence[Trial], entries: dict[str, Any], known: set[str],
-                changed: Callable[[bool], None]) -> list[str]:
+                changed: Callable[[bool], None], meter: Meter | None = None) -> list[str]:
     """Bring ``target`` up to date for ``trials``: a finished trial is loaded when it is missing or its
     signature changed, a running trial on every call; graphs of trials no longer in the store (``known``
     UUIDs) are removed. ``entries`` (UUID -> graph, signature, loads) is updated, and ``changed(loaded)``
@@ -239,7 +255,7 @@ def sync_graphs(target: ox.Store, trials: Sequence[Trial], entries: dict[str, An
         if entry is not None:
             remove_trial(target, entry["graph"])
         remove_trial(target, graph)
-        size = load_trial(target, trial)
+        size = load_trial(target, trial, meter)
         entries[trial.uuid] = {
             "graph": graph, "signature": sig, "content": content, "bytes": size,
             "loaded_at": time.time(),

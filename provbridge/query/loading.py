@@ -7,7 +7,8 @@ import hashlib
 import json
 import tempfile
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -27,8 +28,8 @@ FORMAT = 4  # bump when the index layout or the translation changes (2: pb:final
 SMALL = 4 << 20  # N-Quads bytes under which a transactional load beats a bulk load
 LAST_ROW_KEYS = (("executions", "id"), ("versions", "id"), ("derivations", "id"), ("usages", "exec_id"),
                  ("file_accesses", "id"))
-__all__ = ["FORMAT", "LOADS", "content_signature", "graph_iri", "load_trial", "refresh_annotations", "remove_trial",
-           "signature"]
+__all__ = ["FORMAT", "LOADS", "Meter", "content_signature", "graph_iri", "load_trial", "refresh_annotations",
+           "remove_trial", "signature"]
 LOADS: Counter[str] = Counter()  # trial UUID -> loads in this process (tests, diagnostics)
 
 
@@ -95,19 +96,48 @@ def refresh_annotations(target: ox.Store, trial: Trial) -> bool:
     return True
 
 
-def load_trial(target: ox.Store, trial: Trial) -> int:
+Meter = Callable[[str, int, "int | None"], None]
+"""``meter(phase, done, total)``: bytes done so far in ``phase`` (``translating``: N-Quads written, total
+unknown; ``loading``: N-Quads read into the store, of ``total``)."""
+
+
+def load_trial(target: ox.Store, trial: Trial, meter: Meter | None = None) -> int:
     """Write the trial's PROV-O quads (its named graph, plus its bundle description in the default graph)
-    into ``target``; returns the size of the N-Quads loaded, in bytes."""
+    into ``target``; returns the size of the N-Quads loaded, in bytes. ``meter`` is told how far it got."""
     with tempfile.SpooledTemporaryFile(SMALL) as spool:
-        write_nquads(translate(trial), spool)  # type: ignore[arg-type]
+        out: Any = spool if meter is None else _Counted(spool, "translating", None, meter)
+        write_nquads(translate(trial), out)
         size = spool.tell()
         spool.seek(0)
+        source: Any = spool if meter is None else _Counted(spool, "loading", size, meter)
         if size < SMALL:
-            target.load(spool.read(), format=ox.RdfFormat.N_QUADS)
+            target.load(source.read(), format=ox.RdfFormat.N_QUADS)
         else:
-            target.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
+            target.bulk_load(source, format=ox.RdfFormat.N_QUADS)
     LOADS[trial.uuid] += 1
     return size
+
+
+class _Counted:
+    """A binary file seen through ``write``/``read`` that reports the bytes passed to a :data:`Meter`."""
+
+    def __init__(self, raw: IO[bytes], phase: str, total: int | None, meter: Meter) -> None:
+        self.raw, self.phase, self.total, self.meter = raw, phase, total, meter
+        self.done = 0
+
+    def _count(self, amount: int) -> None:
+        self.done += amount
+        self.meter(self.phase, self.done, self.total)
+
+    def write(self, data: bytes) -> int:
+        written = self.raw.write(data)
+        self._count(len(data))
+        return written
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self._count(len(data))
+        return data
 
 
 def remove_trial(target: ox.Store, graph: str) -> None:

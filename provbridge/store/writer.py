@@ -76,7 +76,13 @@ class TrialWriter:
         if not writable(path if path.exists() else store_dir):
             raise StoreError(f"cannot record into {path}: it is read-only")
         self.conn = connect(path)
+        self.db_path = path
         try:
+            # The trial's first row is committed without waiting for the disk: a fresh WAL's header would
+            # otherwise be fdatasync'ed here, on the program's start-up path. The flush thread makes it
+            # durable (synchronous NORMAL and a passive checkpoint) as its first step; a killed process
+            # loses nothing either way (the rows are in the OS's page cache).
+            self.conn.execute("PRAGMA synchronous = OFF")
             with self.conn:
                 cur = self.conn.execute(
                     "INSERT INTO trials (uuid, name, kind, status, command, main, cwd, hostname, user, pid, "
@@ -94,6 +100,7 @@ class TrialWriter:
         self.trial_id: int = cur.lastrowid or 0
         self._stop = threading.Event()
         self._closed = False
+        self._durable = False  # synchronous is back to NORMAL (see _make_durable)
         # A bare ``_thread`` thread, so the program's ``threading.enumerate()``/``active_count()`` are as
         # without capture. Nothing joins it at exit: ``finish`` waits for ``_running`` to be released.
         self._running = _thread.allocate_lock()
@@ -213,8 +220,23 @@ class TrialWriter:
         """Whether the flush thread is still running."""
         return self._running.locked()
 
+    def _make_durable(self) -> None:
+        """Back to ``synchronous = NORMAL``, and the rows committed so far synced to disk: the WAL file is
+        fdatasync'ed from the writer's thread (not checkpointed: a checkpoint would make the next commit
+        start a new WAL, whose header is synced by whichever thread commits)."""
+        with self.lock:
+            if self._durable:
+                return
+            self._durable = True
+            try:
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                _sync_file(self.db_path.with_name(self.db_path.name + "-wal"))
+            except (sqlite3.Error, OSError) as exc:
+                self._lost(0, exc)
+
     def _run(self, interval: float) -> None:
         try:
+            self._make_durable()
             while not self._stop.wait(interval):
                 self.flush()
         except BaseException as exc:  # pragma: no cover - flush never raises; a thread must not print
@@ -241,6 +263,13 @@ class TrialWriter:
         if self._pid == os.getpid() and self._running.acquire(timeout=5):  # the flush thread has stopped
             self._running.release()
         self.flush()
+        with self.lock:  # the closing checkpoint syncs the WAL and the data file before removing the WAL
+            if not self._durable:
+                self._durable = True
+                try:
+                    self.conn.execute("PRAGMA synchronous = NORMAL")
+                except (sqlite3.Error, OSError) as exc:
+                    self._lost(0, exc)
         if self.incomplete:
             status = INCOMPLETE
         self.status = status
@@ -267,6 +296,18 @@ class TrialWriter:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             with self.conn:
                 self.conn.execute(sql, row)
+
+
+def _sync_file(path: Path) -> None:
+    """fdatasync ``path`` through a descriptor of its own (a missing file has nothing to sync)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fdatasync(fd) if hasattr(os, "fdatasync") else os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _reason(exc: BaseException) -> str:

@@ -53,3 +53,26 @@ def test_flushes_periodically_from_a_hidden_thread_and_stops_on_finish(tmp_path:
     assert not writer.running
     assert _rows(tmp_path / ".provbridge") == 2
     assert threading.enumerate() == before
+
+
+def test_the_first_commit_is_synced_from_the_writer_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trial's first row is committed without an fdatasync on the program's start-up path: the flush
+    thread syncs the WAL and restores synchronous=NORMAL, which the closing checkpoint relies on."""
+    from provbridge.store import writer as module
+
+    synced: list[tuple[str, bool]] = []
+    real = module._sync_file
+    monkeypatch.setattr(module, "_sync_file", lambda path: (
+        synced.append((path.name, threading.get_ident() == threading.main_thread().ident)), real(path)))
+    writer = TrialWriter(tmp_path / ".provbridge", kind="script", command=["x"], main="x.py", granularity=0,
+                         interval=0.05)
+    deadline = time.monotonic() + 10
+    while not synced and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert synced == [(f"{DB_NAME}-wal", False)]
+    with writer.lock:
+        assert writer.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    writer.add("tags", ("trial", "1", "a", "1"))
+    writer.finish("finished")
+    assert _rows(tmp_path / ".provbridge") == 1
+    assert writer.status == "finished" and writer.error is None
