@@ -257,7 +257,7 @@ def _version_rows(result: Result, trial: Trial) -> list[tuple[Any, ...]]:
             for number in ordered if (extra := details.get(number)) is not None]
 
 
-def _frame(result: Result, columns: list[str], *, ids: dict[int, int] | None = None,
+def _frame(result: Result, columns: list[str], *, ids: dict[str, int] | None = None,
            rename: dict[str, str] | None = None, sort: list[str] | None = None) -> pandas.DataFrame:
     import pandas as pd
 

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from provbridge.store.store import Store, Trial
 
 RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
-TRIPLES = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
+# graph answers: the RDF syntaxes we read, preferred first (media types from pyoxigraph's RdfFormat)
+GRAPH_SYNTAXES = ((ox.RdfFormat.N_TRIPLES, 1.0), (ox.RdfFormat.TURTLE, 0.8), (ox.RdfFormat.RDF_XML, 0.5))
+TRIPLES = ", ".join(f.media_type + ("" if q == 1 else f";q={q:g}") for f, q in GRAPH_SYNTAXES)
 TRIALS_QUERY = f"""PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT DISTINCT ?bundle WHERE {{
   GRAPH ?d {{ ?bundle a prov:Bundle }}
@@ -47,8 +49,7 @@ def run_query(client: Client, remote: Remote, text: str, *, default: Sequence[st
     kind = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "").lower()
     try:
         if graph_form:
-            fmt = (ox.RdfFormat.TURTLE if "turtle" in kind else ox.RdfFormat.RDF_XML if "rdf+xml" in kind
-                   else ox.RdfFormat.N_TRIPLES)
+            fmt = ox.RdfFormat.from_media_type(kind.split(";", 1)[0].strip()) or ox.RdfFormat.N_TRIPLES
             triples = [(q.subject, q.predicate, q.object) for q in ox.parse(response.body, format=fmt)]
             return Result("graph", ["subject", "predicate", "object"], triples)
         fmt_results = ox.QueryResultsFormat.XML if "xml" in kind else ox.QueryResultsFormat.JSON

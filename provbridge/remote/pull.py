@@ -21,7 +21,7 @@ from provbridge.translate.iris import graph_iri
 if TYPE_CHECKING:
     from provbridge.store.store import Store
 
-NTRIPLES = "application/n-triples"
+NTRIPLES = ox.RdfFormat.N_TRIPLES.media_type
 
 
 @dataclass

@@ -16,14 +16,12 @@ from provbridge.remote.config import Remote, graph_url
 from provbridge.remote.content import BATCH_BYTES, Content, trial_content
 from provbridge.remote.dataset import graph_size
 from provbridge.remote.http import Client
-from provbridge.remote.pull import pulled_from
+from provbridge.remote.pull import NTRIPLES, pulled_from
 from provbridge.remote.records import PushRecord
 from provbridge.translate.iris import graph_iri
 
 if TYPE_CHECKING:
     from provbridge.store.store import Store, Trial
-
-NTRIPLES = "application/n-triples"
 
 
 @dataclass

@@ -8,9 +8,10 @@ import subprocess
 from pathlib import Path
 
 from provbridge.errors import RenderError
+from provbridge.formats import IMAGES, image_extensions, image_format
 
 ENGINES = ("dot", "sfdp")
-FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".pdf": "pdf"}
+FORMATS = {ext: image.name for image in IMAGES for ext in image.extensions}  # extension -> format (provbridge.formats)
 DEFAULT_TIMEOUT = float(os.environ.get("PROVBRIDGE_DOT_TIMEOUT", "120"))
 INSTALL_HINT = ("install Graphviz: `apt-get install graphviz`, `brew install graphviz` "
                 "or `conda install -c conda-forge graphviz`")
@@ -46,12 +47,12 @@ def run_graphviz(source: str, fmt: str, *, engine: str = "dot", timeout: float |
 
 
 def output_format(path: str | os.PathLike[str]) -> str:
-    """The output format named by a file's extension."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
+    """The output format named by a file's extension (dot for the DOT source, else Graphviz's -T format)."""
+    image = image_format(path)
+    if image is None:
         raise RenderError(f"cannot tell the output format of {os.fspath(path)!r}: "
-                          f"use one of {', '.join(sorted(FORMATS))}")
-    return FORMATS[suffix]
+                          f"use one of {', '.join(image_extensions())}")
+    return image.graphviz or image.name
 
 
 def write_output(source: str, path: str | os.PathLike[str], *, engine: str = "dot",

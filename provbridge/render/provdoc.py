@@ -7,21 +7,11 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from provbridge import formats
 from provbridge.errors import FormatError
 from provbridge.render.labels import shorten
 from provbridge.render.model import Drawing, Group, Node, NodeKind
 
-# extension -> (prov reader format, rdflib format for RDF)
-READERS: dict[str, tuple[str, str | None]] = {
-    ".json": ("json", None), ".provjson": ("json", None),
-    ".provn": ("provn", None), ".pn": ("provn", None),
-    ".xml": ("xml", None), ".provx": ("xml", None),
-    ".ttl": ("rdf", "turtle"), ".trig": ("rdf", "trig"), ".nt": ("rdf", "nt"), ".nq": ("rdf", "nquads"),
-    ".rdf": ("rdf", "xml"), ".owl": ("rdf", "xml"), ".jsonld": ("rdf", "json-ld"),
-}
-FORMAT_NAMES = {"json": ("json", None), "provn": ("provn", None), "xml": ("xml", None),
-                "ttl": ("rdf", "turtle"), "turtle": ("rdf", "turtle"), "trig": ("rdf", "trig"),
-                "nt": ("rdf", "nt"), "nq": ("rdf", "nquads"), "rdf": ("rdf", "xml"), "jsonld": ("rdf", "json-ld")}
 # relation -> kinds of its first two formal arguments, for ids used without being declared
 ENDS: dict[str, tuple[NodeKind, NodeKind]] = {
     "used": ("activity", "entity"), "wasGeneratedBy": ("entity", "activity"),
@@ -71,15 +61,12 @@ def draw_document(document: Any, title: str) -> Drawing:
 
 
 def _reader(path: str | os.PathLike[str], fmt: str | None) -> tuple[str, str | None]:
-    if fmt:
-        if fmt.lower() not in FORMAT_NAMES:
-            raise FormatError(f"unknown PROV format {fmt!r} (use one of: {', '.join(FORMAT_NAMES)})")
-        return FORMAT_NAMES[fmt.lower()]
-    suffix = Path(path).suffix.lower()
-    if suffix not in READERS:
-        raise FormatError(f"cannot tell the PROV format of {os.fspath(path)!r}; give --input-format "
-                          f"({', '.join(FORMAT_NAMES)})")
-    return READERS[suffix]
+    """The ``prov`` package's reader for the document (its format, and rdflib's syntax for RDF)."""
+    chosen = formats.find(fmt, path, use="draw", what="PROV format", option="--input-format")
+    if chosen.rdf is not None:
+        return "rdf", chosen.rdflib
+    assert chosen.prov is not None
+    return chosen.prov, None
 
 
 class _Mapper:
