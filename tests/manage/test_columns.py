@@ -29,6 +29,7 @@ def test_agreed_column_names(project: Project) -> None:
 def test_query_frames_and_remote_rows_use_the_same_names(project: Project) -> None:
     """values_across, tagged_values, compare_trials and the remote views (run here on the embedded engine)
     name the trial, its start, versions and the comparison sides as manage's frames do."""
+    from provbridge.manage.housekeeping import rename_trial
     from provbridge.query.api import compare_trials, tagged_values, values_across
     from provbridge.remote.views import diff_text, remote_diff, remote_values
 
@@ -36,6 +37,8 @@ def test_query_frames_and_remote_rows_use_the_same_names(project: Project) -> No
     first = project.capture(source.format(rate=0.5, n=1))
     second = project.capture(source.format(rate=0.25, n=2))
     with project.store() as store:
+        rename_trial(first.id, "fast", store=store)
+        local = provbridge.values("rate", store=store)
         across = values_across("rate", store=store)
         tagged = tagged_values("hyperparameter", store=store)
         comparison = compare_trials(first.id, second.id, store=store)
@@ -46,6 +49,9 @@ def test_query_frames_and_remote_rows_use_the_same_names(project: Project) -> No
                                     "type", "value"]
     assert [(r["trial"], r["name"], r["value"]) for r in tagged.to_dict("records")] == [
         (first.id, "rate", 0.5), (second.id, "rate", 0.25)]
+    # the trial's name (None when it has none), as the local values frame says
+    for names in (across["trial_name"], local["trial_name"], tagged["trial_name"], [r["trial_name"] for r in rows]):
+        assert [name if isinstance(name, str) else None for name in names] == ["fast", None]
     assert [(r["trial"], r["value"]) for r in rows] == [(first.id, 0.5), (second.id, 0.25)]
     assert list(rows[0]) == list(across.columns)
     assert list(comparison.variables.columns) == ["name", "scope", "version_a", "type_a", "value_a", "version_b",

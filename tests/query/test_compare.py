@@ -28,7 +28,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
 def test_variables_side_by_side(runs) -> None:  # type: ignore[no-untyped-def]
     _, first, second = runs
     frame = compare_trials(first, second).variables
-    table = {row.name: (row.value1, row.value2, row.differs) for row in frame.itertuples()}
+    table = {row.name: (row.value_a, row.value_b, row.differs) for row in frame.itertuples()}
     assert set(table) == {"json", "rate", "f", "raw", "n", "scaled", "label", "result"}
     assert table["rate"] == (0.5, 0.25, True)
     assert table["scaled"] == (2.0, 1.0, True)
@@ -47,20 +47,20 @@ def test_only_in_one_files_and_operations(runs) -> None:  # type: ignore[no-unty
     # The second run truncated the first run's output with mode "w" without reading it (issue 15): each
     # trial wrote its own content, so each content is in one trial only.
     assert sorted(tuple(r) for r in comparison.files[["side", "path", "sha256"]].itertuples(index=False)) == [
-        (1, str(project.root / "out.json"), first_output), (2, str(project.root / "out.json"), written)]
+        ("a", str(project.root / "out.json"), first_output), ("b", str(project.root / "out.json"), written)]
     steps = [tuple(r) for r in comparison.operations[["side", "line", "previous", "operation"]].itertuples(
         index=False)]
     assert steps == [
-        (1, 2, "import json", "rate = 0.5"),
-        (1, 3, "rate = 0.5", 'with open("data.txt") as f: …'),
-        (1, 5, "raw = f.read()", "n = len(raw)"),
-        (1, 7, "scaled = n * rate", 'label = "run"'),
-        (1, 8, 'label = "run"', 'result = {"scaled": scaled, "label": label}'),
-        (2, 2, "import json", "rate = 0.25"),
-        (2, 3, "rate = 0.25", 'with open("data.txt") as f: …'),
-        (2, 5, "raw = f.read()", 'label = "run"'),
-        (2, 6, 'label = "run"', "n = len(raw)"),
-        (2, 8, "scaled = n * rate", 'result = {"scaled": scaled, "label": label}'),
+        ("a", 2, "import json", "rate = 0.5"),
+        ("a", 3, "rate = 0.5", 'with open("data.txt") as f: …'),
+        ("a", 5, "raw = f.read()", "n = len(raw)"),
+        ("a", 7, "scaled = n * rate", 'label = "run"'),
+        ("a", 8, 'label = "run"', 'result = {"scaled": scaled, "label": label}'),
+        ("b", 2, "import json", "rate = 0.25"),
+        ("b", 3, "rate = 0.25", 'with open("data.txt") as f: …'),
+        ("b", 5, "raw = f.read()", 'label = "run"'),
+        ("b", 6, 'label = "run"', "n = len(raw)"),
+        ("b", 8, "scaled = n * rate", 'result = {"scaled": scaled, "label": label}'),
     ]
 
 
@@ -117,10 +117,10 @@ def test_operation_steps_of_loops(project) -> None:  # type: ignore[no-untyped-d
     assert len(assert_same_rows([second], STEPS)) == 5
     steps = compare_trials(first, second).operations
     assert sorted(tuple(r) for r in steps[["side", "line", "previous", "operation"]].itertuples(index=False)) == [
-        (1, 2, "last = i", loop3), (1, 2, "total = 0", loop3), (1, 3, loop3, "total += i"),
-        (1, 4, "total += i", "last = i"), (1, 5, "last = i", "print(total)"),
-        (2, 2, "total += i", loop5), (2, 2, "total = 0", loop5), (2, 3, loop5, "total += i"),
-        (2, 4, "total += i", "print(total)"),
+        ("a", 2, "last = i", loop3), ("a", 2, "total = 0", loop3), ("a", 3, loop3, "total += i"),
+        ("a", 4, "total += i", "last = i"), ("a", 5, "last = i", "print(total)"),
+        ("b", 2, "total += i", loop5), ("b", 2, "total = 0", loop5), ("b", 3, loop5, "total += i"),
+        ("b", 4, "total += i", "print(total)"),
     ]
     params = {"g1": ox.NamedNode(graph_iri(first)), "g2": ox.NamedNode(graph_iri(second))}
     assert len(assert_same_rows([first, second], canned("compare_operations").bind(params))) == 9

@@ -219,13 +219,13 @@ def test_diff_and_values_on_the_remote(pushed: Project) -> None:
     found = json.loads(pushed.run("diff", "2", "3", "--remote", "origin", "--json", "--all").stdout)
     assert found == {**remote_diff(store, "2", "3", None, all=True), "remote": "origin"}
     changed = json.loads(pushed.run("diff", "2", "3", "--remote", "origin", "--json").stdout)
-    assert [(v["name"], v["value1"], v["value2"]) for v in changed["variables"]] == [
-        ("rate", 0.5, 0.25), ("result", changed["variables"][1]["value1"], changed["variables"][1]["value2"]),
+    assert [(v["name"], v["value_a"], v["value_b"]) for v in changed["variables"]] == [
+        ("rate", 0.5, 0.25), ("result", changed["variables"][1]["value_a"], changed["variables"][1]["value_b"]),
         ("scaled", 3.5, 1.75)]
-    assert changed["only"] == [{"side": 1, "trial": 2, "name": "provbridge", "scope": "<module>"}]
+    assert changed["only"] == [{"side": "a", "trial": 2, "name": "provbridge", "scope": "<module>"}]
     # trial 3 truncated trial 2's out.json without reading it: each trial's output is its own
     assert [(f["side"], f["trial"], f["path"].rsplit("/", 1)[-1]) for f in changed["files"]] == [
-        (1, 2, "out.json"), (2, 3, "out.json")]
+        ("a", 2, "out.json"), ("b", 3, "out.json")]
     text = pushed.run("diff", "2", "3", "--remote", "origin").stdout
     assert text.startswith("trial 2 vs trial 3 on remote origin\n\nvariables in both: 3\n")
     assert "\nvariables in one trial only: 1\n" in text
