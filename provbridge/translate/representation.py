@@ -5,12 +5,17 @@ Every layer that treats the two differently asks :func:`representation_of` (or k
 
 - ``part``: the trial's PROV part of a translation (provbridge.translate);
 - ``queries``: the canned SPARQL queries of its dependencies and impact (provbridge.query);
-- ``drawing``/``diff``: the layers above register theirs by the same name (provbridge.render, provbridge.manage).
+- ``diff``: how two trials are compared (:func:`compare`): records by their variables, parameters, files
+  and code (provbridge.manage.diff), a stored graph by its PROV records (provbridge.manage.recorddiff).
+  The comparison lives in a later stage, so a representation names it and it is imported on first use
+  (as provbridge.query.engine's plugins), never at import time;
+- ``drawing``: the render layer keys its own table by the same name (provbridge.render).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+import importlib
+from typing import TYPE_CHECKING, Any, Protocol
 
 from provbridge.store.store import GRAPH, RECORDS
 from provbridge.translate.stored import StoredGraphTranslation
@@ -31,6 +36,17 @@ class Representation(Protocol):
     def part(self, trial: Trial, *, prefix: str, base: str | None = None) -> TrialTranslation:
         """The trial's part of a translation (its namespace, bundle and records)."""
 
+    def diff(self, first: Trial, second: Trial, *, all: bool = False, tol: float = 0.0, artifacts: bool = False,
+             store: Any = None) -> Any:
+        """The difference of two trials, an object with ``text()``, ``to_dict()`` and ``empty``; ``all`` keeps
+        what is the same too (``tol``, ``artifacts`` and ``store`` as in provbridge.manage.diff.diff)."""
+
+
+def _supplied(reference: str) -> Any:
+    """The function ``module:name`` of a later stage, imported now (on first use)."""
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
 
 class RecordsRepresentation:
     """A captured (or noWorkflow) trial: executions, versions and derivations, translated to PROV records."""
@@ -42,6 +58,12 @@ class RecordsRepresentation:
 
     def part(self, trial: Trial, *, prefix: str, base: str | None = None) -> TrialTranslation:
         return TrialTranslation(trial, prefix=prefix, base=base)
+
+    def diff(self, first: Trial, second: Trial, *, all: bool = False, tol: float = 0.0, artifacts: bool = False,
+             store: Any = None) -> Any:
+        """Variables, parameters, metrics, files, environment, tags, code and operations side by side."""
+        return _supplied("provbridge.manage.diff:diff")(first, second, all=all, tol=tol, artifacts=artifacts,
+                                                       store=store)
 
 
 class StoredGraphRepresentation:
@@ -55,6 +77,12 @@ class StoredGraphRepresentation:
     def part(self, trial: Trial, *, prefix: str, base: str | None = None) -> TrialTranslation:
         return StoredGraphTranslation(trial, prefix=prefix, base=base)
 
+    def diff(self, first: Trial, second: Trial, *, all: bool = False, tol: float = 0.0, artifacts: bool = False,
+             store: Any = None) -> Any:
+        """PROV records in one trial only, and records in both whose attributes differ (a graph has records,
+        not variables: ``tol``, ``artifacts`` and ``store`` do not apply)."""
+        return _supplied("provbridge.manage.recorddiff:record_diff")(first, second, all=all)
+
 
 REPRESENTATIONS: dict[str, Representation] = {
     RECORDS: RecordsRepresentation(),
@@ -65,3 +93,17 @@ REPRESENTATIONS: dict[str, Representation] = {
 def representation_of(trial: Trial) -> Representation:
     """The representation of ``trial`` (recorded on the Trial when it was read)."""
     return REPRESENTATIONS[trial.representation]
+
+
+def pair_representation(first: Trial, second: Trial) -> Representation:
+    """The representation that compares two trials: records when both are held as records, else the stored
+    graph's (any trial has PROV records; only captured ones have variables to put side by side)."""
+    held = {first.representation, second.representation}
+    return REPRESENTATIONS[RECORDS] if held == {RECORDS} else REPRESENTATIONS[GRAPH]
+
+
+def compare(first: Trial, second: Trial, *, all: bool = False, tol: float = 0.0, artifacts: bool = False,
+            store: Any = None) -> Any:
+    """The difference of two trials however they are held, through :func:`pair_representation`."""
+    return pair_representation(first, second).diff(first, second, all=all, tol=tol, artifacts=artifacts,
+                                                   store=store)

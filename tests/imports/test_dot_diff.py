@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import re
@@ -9,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from provbridge.imports import import_document
-from provbridge.imports.diff import record_diff
-from provbridge.manage.common import ManageError
-from provbridge.manage.diff import diff
 from provbridge.api import Store, open_store
+from provbridge.imports import import_document
+from provbridge.manage.common import ManageError
+from provbridge.manage.diff import TrialDiff, diff
+from provbridge.manage.recorddiff import RecordDiff, record_diff
+from provbridge.translate.representation import compare, pair_representation, representation_of
 from tests.conftest import Project
 from tests.imports.test_queries import QUALIFIED, UNQUALIFIED
 
@@ -72,3 +74,29 @@ def test_diff_cli(project: Project) -> None:
         "attributes changed:", "  entity(ex:raw)", "    - prov:label=raw data", "    + prov:label=raw data v2"]
     assert json.loads(project.run("diff", "a", "b", "--json").stdout)["records"]["only_b"] == ["entity(ex:extra)"]
     assert project.run("dot", "a", "--var", "model").stdout.count("->") == 7
+
+
+def test_diff_dispatched_through_the_representation(project: Project) -> None:
+    """A pair with a stored graph in it is compared by the graph representation's diff (its PROV records),
+    two captured trials by the records representation's (their variables); imports/ holds no comparison."""
+    captured = project.capture("x = 1\n")
+    other = project.capture("x = 2\n")
+    project.write("a.ttl", UNQUALIFIED)
+    project.run("import", "a.ttl")
+    with project.store() as opened:
+        one, two, imported = opened.trial(captured.id), opened.trial(other.id), opened.trial("last")
+        assert [pair_representation(*pair).name for pair in ((one, two), (one, imported), (imported, one),
+                                                               (imported, imported))] == [
+            "records", "graph", "graph", "graph"]
+        records = compare(one, two, store=opened)
+        assert isinstance(records, TrialDiff)
+        assert [(r["name"], r["a"], r["b"]) for r in records.variables.to_dict("records")] == [("x", 1, 2)]
+        mixed = compare(imported, one)
+        assert isinstance(mixed, RecordDiff)
+        assert mixed.to_dict() == record_diff(imported, one).to_dict()
+        assert mixed.only_a and mixed.only_b and mixed.same == 0
+        assert representation_of(imported).diff(imported, imported).empty
+    package = Path(__file__).parents[2] / "provbridge" / "imports"
+    defined = {node.name for path in package.glob("*.py") for node in ast.walk(ast.parse(path.read_text()))
+               if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    assert not defined & {"record_diff", "RecordDiff", "records"}
