@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -252,30 +253,39 @@ def _records_rows(result: Result, trial: Trial) -> list[dict[str, Any]]:
 def _records_frame(result: Result, trial: Trial) -> pandas.DataFrame:
     import pandas as pd
 
-    return pd.DataFrame(_version_rows(result, trial), columns=VERSION_COLUMNS)
+    numbers, details, prefix = _version_details(result, trial)
+    if not numbers:
+        return pd.DataFrame([], columns=VERSION_COLUMNS)
+    fields = zip(*(details[number] for number in numbers))  # built column by column: no row tuples
+    columns = {"trial": [trial.id] * len(numbers), "version": numbers, **dict(zip(FIELDS, map(list, fields))),
+               "iri": [f"{prefix}{number}" for number in numbers]}
+    return pd.DataFrame(columns, columns=VERSION_COLUMNS)
 
 
 def _version_rows(result: Result, trial: Trial) -> list[tuple[Any, ...]]:
     """The rows of :func:`version_records` as tuples in VERSION_COLUMNS order (linear, a few
     microseconds a version: a closure can hold every version of a large trial)."""
-    if "version" not in result.columns:
-        return []
+    numbers, details, prefix = _version_details(result, trial)
+    return [(trial.id, number, *details[number], f"{prefix}{number}") for number in numbers]
+
+
+def _version_details(result: Result, trial: Trial) -> tuple[list[int], dict[int, tuple[Any, ...]], str]:
+    """The stored versions a versions-shaped result names, in order, with their details (FIELDS), and the
+    trial's version IRI prefix. IRIs of this trial's versions are read in one regular-expression pass over
+    their joined text (a Python call per version would cost more than the closure query)."""
     prefix = trial_namespace(trial.uuid) + "v"
+    if "version" not in result.columns:
+        return [], {}, prefix
     column = result.columns.index("version")
-    numbers: set[int] = set()
-    for row in result.terms:
-        term = row[column]
-        iri = term.value if isinstance(term, ox.NamedNode) else None
-        if iri is None:
-            continue
-        tail = iri[len(prefix):] if iri.startswith(prefix) else None
-        number = int(tail) if tail is not None and tail.isdigit() else version_number(iri)
-        if number is not None:
-            numbers.add(number)
-    ordered = sorted(numbers)
-    details = version_details(trial, ordered)
-    return [(trial.id, number, *extra, f"{prefix}{number}")
-            for number in ordered if (extra := details.get(number)) is not None]
+    iris = [term.value for row in result.terms if isinstance(term := row[column], ox.NamedNode)]
+    found = re.findall(f"^{re.escape(prefix)}([0-9]+)$", "\n".join(iris), re.MULTILINE)
+    numbers = set(map(int, found))
+    if len(found) != len(iris):  # other IRIs (such as the pre-write state of a file): one by one
+        ours = re.compile(f"{re.escape(prefix)}[0-9]+")
+        numbers.update(number for iri in iris if not ours.fullmatch(iri)
+                       if (number := version_number(iri)) is not None)
+    details = version_details(trial, numbers)
+    return [number for number in sorted(numbers) if number in details], details, prefix
 
 
 def _frame(result: Result, columns: list[str], *, ids: dict[str, int] | None = None,

@@ -28,28 +28,36 @@ FIELDS = ("name", "scope", "kind", "type", "value", "sha256", "statement", "line
 def version_details(trial: Trial, numbers: Iterable[int]) -> dict[int, tuple[Any, ...]]:
     """``{version: (name, scope, kind, type, value, sha256, statement, line, execution, parent)}`` (see
     FIELDS) for the given versions; ``value`` is the exact scalar, else the display text, and None for
-    files (whose ``sha256`` is their content hash)."""
+    files (whose ``sha256`` is their content hash). One loop, no call per row: a closure can hold every
+    version of a million-record trial."""
     wanted = sorted(set(numbers))
-    rows: list[tuple[Any, ...]] = []
+    rows: Iterable[tuple[Any, ...]]
+    keep: set[int] | None = None
     if len(wanted) > 20 * CHUNK:  # most of the trial: one scan beats many lookups
         keep = set(wanted)
-        rows = [r for r in trial.conn.execute(_COLUMNS, (trial.id,)) if r[0] in keep]
+        rows = trial.conn.execute(_COLUMNS, (trial.id,))
     else:
+        found: list[tuple[Any, ...]] = []
         for start in range(0, len(wanted), CHUNK):
             part = wanted[start:start + CHUNK]
-            rows += trial.conn.execute(f"{_COLUMNS} AND v.id IN ({','.join('?' * len(part))})",
-                                       (trial.id, *part)).fetchall()
-    return {row[0]: _fields(*row[1:]) for row in rows}
-
-
-def _fields(name: str, scope: str, kind: str, type_name: str, value: Any, text: str | None, exec_id: int,
-            parent: int | None, lineno: int | None, statement: str | None, label: str) -> tuple[Any, ...]:
-    statement = statement if statement is not None else label
-    if kind == "file":  # a file version's value is its content hash
-        return (name, None, kind, None, None, value, statement, lineno, exec_id, parent)
-    return (name, scope, kind, type_name, _value(type_name, value, text), None, statement, lineno, exec_id, parent)
-
-
-def _value(type_name: str, value: Any, text: str | None) -> Any:
-    exact = scalar(type_name, value)
-    return text if exact is None else exact
+            found += trial.conn.execute(f"{_COLUMNS} AND v.id IN ({','.join('?' * len(part))})",
+                                        (trial.id, *part)).fetchall()
+        rows = found
+    out: dict[int, tuple[Any, ...]] = {}
+    for vid, name, scope, kind, type_name, value, text, exec_id, parent, lineno, statement, label in rows:
+        if keep is not None and vid not in keep:
+            continue
+        if statement is None:
+            statement = label
+        if kind == "file":  # a file version's value is its content hash
+            out[vid] = (name, None, kind, None, None, value, statement, lineno, exec_id, parent)
+            continue
+        number_type = type(value)
+        if (number_type is int or number_type is float) and type_name != "bool":
+            exact = value  # what scalar() returns for a stored number, without the call
+        else:
+            exact = scalar(type_name, value)
+            if exact is None:
+                exact = text
+        out[vid] = (name, scope, kind, type_name, exact, None, statement, lineno, exec_id, parent)
+    return out
