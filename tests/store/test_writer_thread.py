@@ -62,8 +62,12 @@ def test_the_first_commit_is_synced_from_the_writer_thread(tmp_path: Path, monke
 
     synced: list[tuple[str, bool]] = []
     real = module._sync_file
-    monkeypatch.setattr(module, "_sync_file", lambda path: (
-        synced.append((path.name, threading.get_ident() == threading.main_thread().ident)), real(path)))
+
+    def spy(path: Path) -> None:
+        synced.append((path.name, threading.get_ident() == threading.main_thread().ident))
+        real(path)
+
+    monkeypatch.setattr(module, "_sync_file", spy)
     writer = TrialWriter(tmp_path / ".provbridge", kind="script", command=["x"], main="x.py", granularity=0,
                          interval=0.05)
     deadline = time.monotonic() + 10
