@@ -10,6 +10,9 @@ theirs (bench_query.py, when it exists). Targets are those of DESIGN.md §7.
     python benchmarks/run.py --quick --with-noworkflow  # the same with noWorkflow (short timeouts)
     python benchmarks/run.py --full                     # real figures; writes benchmarks/RESULTS.md
 
+Then deps end to end (bench_deps.py: API, cold CLI, index load and size) and, with --full or --jena, Apache
+Jena ARQ on the same closure (bench_jena.py; Debian's libapache-jena-java).
+
 --full also runs the acceptance-style workloads (a numpy matmul loop, pandas groupby/merge/rolling on 400k
 rows, scikit-learn fit/predict) and the level-1 loop at 50k and 800k iterations besides 200k, each with its
 per-iteration cost; --only names any of them in quick mode.
@@ -91,6 +94,9 @@ T_STARTUP_S = 0.3
 T_EXPORT = 3.0
 T_QUERY_S = 1.0
 T_QUERY_VS_RDFLIB = 10.0
+T_DEPS_API_S = 1.0  # issue 18: deps at 1M records, full answer from the API on the cache engine
+T_DEPS_CLI_S = 1.5  # ... and from `provbridge deps --json` in a cold process
+T_INDEX_VS_STORE = 5.0  # the on-disk query index within 5x of the SQLite store
 
 
 @dataclass
@@ -459,6 +465,79 @@ def query_lines(rows: list[dict[str, Any]], rdflib_time: Callable[[dict[str, Any
     return lines, checks
 
 
+# ------------------------------------------------------------------------------------------- deps, Jena
+
+
+def run_deps(report: Report, sizes: list[int]) -> None:
+    """deps end to end (bench_deps.py): the Python API on the cache engine, the CLI in a cold process on the
+    loaded index, the one-time index load, and the index's size against the SQLite store's."""
+    import bench_deps
+
+    with tempfile.TemporaryDirectory(prefix="pb-bench-deps-") as tmp:
+        out = Path(tmp) / "deps.json"
+        try:
+            bench_deps.main(["--sizes", *map(str, sizes), "--json", str(out)])
+            rows = json.loads(out.read_text())
+        except Exception:  # a broken sibling benchmark must not hide the rest of the report
+            report.section("Deps end to end", ["bench_deps failed:", "```", traceback.format_exc(limit=4), "```"])
+            return
+    lines = table(["records", "closure", "API cache s", "CLI --json s", "index load s", "store MB", "index MB",
+                   "index / store"],
+                  [[f"{r['records']:,}", f"{r['rows']:,}", f"{r['api_cache_s']:.3f}", f"{r['cli_json_s']:.3f}",
+                    f"{r['index_load_s']:.1f}", f"{r['store_mb']:.1f}", f"{r['index_mb']:.0f}",
+                    f"{r['index_mb'] / r['store_mb']:.1f}x"] for r in rows])
+    lines += ["", "From bench_deps.py: `deps` of the last variable (its closure holds most of the trial) as a "
+              "DataFrame from provbridge.deps on the cache engine (trial already loaded), and as "
+              "`provbridge deps VAR --json` in a fresh process on the on-disk index (loaded once before, as the "
+              "background loader does when a run ends; 'index load s')."]
+    for r in rows:
+        if r["records"] >= 1_000_000:
+            report.checks.append(Check(f"deps API (cache engine), {r['records']:,} records", f"< {T_DEPS_API_S:g} s",
+                                       f"{r['api_cache_s']:.3f} s", r["api_cache_s"] < T_DEPS_API_S))
+            report.checks.append(Check(f"deps CLI --json (cold), {r['records']:,} records", f"< {T_DEPS_CLI_S:g} s",
+                                       f"{r['cli_json_s']:.3f} s", r["cli_json_s"] < T_DEPS_CLI_S))
+            ratio = r["index_mb"] / r["store_mb"]
+            report.checks.append(Check(f"query index size, {r['records']:,} records", f"<= {T_INDEX_VS_STORE:g}x "
+                                       "the SQLite store", f"{ratio:.1f}x", ratio <= T_INDEX_VS_STORE))
+    report.section("Deps end to end", lines)
+    report.data["deps"] = rows
+
+
+def run_jena(report: Report, sizes: list[int]) -> None:
+    """Apache Jena ARQ on the backward closure next to provbridge's cache engine (bench_jena.py), when Jena
+    is installed (Debian: libapache-jena-java); says why not otherwise."""
+    import bench_jena
+
+    if bench_jena.classpath() is None:
+        report.section("Jena ARQ", ["Jena not run: `java` or /usr/share/java/jena-arq.jar missing "
+                                    "(apt-get install libapache-jena-java)."])
+        return
+    with tempfile.TemporaryDirectory(prefix="pb-bench-jena-") as tmp:
+        out = Path(tmp) / "jena.json"
+        try:
+            bench_jena.main(["--sizes", *map(str, sizes), "--json", str(out)])
+            rows = json.loads(out.read_text())
+        except Exception:  # a broken sibling benchmark must not hide the rest of the report
+            report.section("Jena ARQ", ["bench_jena failed:", "```", traceback.format_exc(limit=4), "```"])
+            return
+
+    def cell(row: dict[str, Any], key: str) -> str:
+        value = row.get(key)
+        return f"{value:.3f}" if isinstance(value, float) else "-"
+
+    lines = table(["records", "closure", "Jena ARQ s", "Jena wall s (JVM, parse, runs)", "provbridge cache s",
+                   "provbridge load s", "Jena / provbridge"],
+                  [[f"{r['records']:,}", f"{r.get('provbridge_rows', 0):,}", cell(r, "jena_s"), cell(r, "jena_wall_s"),
+                    cell(r, "provbridge_s"), cell(r, "provbridge_load_s"),
+                    f"{r['jena_s'] / r['provbridge_s']:.2f}x" if "jena_s" in r else r.get("jena_error", "-")]
+                   for r in rows])
+    lines += ["", "From bench_jena.py: backward_version.rq (from the last version, granularity 1) on the same "
+              "synthetic trial, Jena 4.5 `arq.sparql` over the exported N-Quads (median of the runs in one JVM, "
+              "data loaded once) and pyoxigraph in provbridge's in-process cache (median; 'load s' once)."]
+    report.section("Jena ARQ", lines)
+    report.data["jena"] = rows
+
+
 # ------------------------------------------------------------------------------------------------- push
 
 
@@ -576,6 +655,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--skip-capture", action="store_true")
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--skip-query", action="store_true")
+    parser.add_argument("--deps-sizes", type=int, nargs="+", help="deps end-to-end trial sizes in records "
+                        "(quick 10000, full 100000 1000000)")
+    parser.add_argument("--skip-deps", action="store_true")
+    jena = parser.add_mutually_exclusive_group()
+    jena.add_argument("--jena", action="store_true", help="compare with Apache Jena ARQ in quick mode too")
+    jena.add_argument("--no-jena", action="store_true", help="skip the Jena ARQ comparison in full mode")
+    parser.add_argument("--jena-sizes", type=int, nargs="+", help="Jena comparison sizes (default: the query sizes "
+                        "from 100000 up in full mode, 10000 in quick mode)")
     parser.add_argument("--push", action="store_true", help="also time provbridge push against curl (bench_push.py)")
     parser.add_argument("--push-sizes", type=int, nargs="+", default=[1_000_000], help="push trial sizes in records")
     parser.add_argument("--results", type=Path, help=f"write the Markdown results here (full: {RESULTS})")
@@ -598,6 +685,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args.query_sizes = args.query_sizes or ([10_000, 100_000, 1_000_000] if full else [10_000])
     if args.query_rdflib_max is None:
         args.query_rdflib_max = max(args.query_sizes) if full else 0
+    args.deps_sizes = args.deps_sizes or ([100_000, 1_000_000] if full else [10_000])
+    args.use_jena = (full and not args.no_jena) or args.jena
+    args.jena_sizes = args.jena_sizes or ([n for n in args.query_sizes if n >= 100_000] or args.query_sizes
+                                          if full else [10_000])
     args.use_nowf = (full and not args.no_noworkflow) or args.with_noworkflow
     if full and not args.no_results and not args.results:
         args.results = RESULTS
@@ -625,6 +716,10 @@ def main(argv: list[str] | None = None) -> int:
         run_export(report, args.export_sizes, args.export_formats, 3)
     if not args.skip_query:
         run_query(report, args.query_sizes, args.query_rdflib_max, args.query_rdflib_timeout)
+    if not args.skip_deps:
+        run_deps(report, args.deps_sizes)
+    if args.use_jena:
+        run_jena(report, args.jena_sizes)
     if args.push:
         run_push(report, args.push_sizes)
     elapsed = time.perf_counter() - started

@@ -1,0 +1,92 @@
+"""`deps` end to end on a synthetic trial (bench_export's generator): the full answer from the Python API on
+the cache engine, `provbridge deps VAR --json` in a cold process on the loaded on-disk index, the one-time
+load into the index (what the background loader does when a run ends) and the index's size next to the
+SQLite store's.
+
+    python benchmarks/bench_deps.py --sizes 100000 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def du(path: Path) -> int:
+    """Bytes of the files under ``path`` (or of the file)."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def measure(size: int, repeat: int, tmp: Path) -> dict[str, Any]:
+    """One size: build, load into the index, time the API and the CLI, measure the sizes."""
+    from bench_export import RECORDS_PER_STEP, build_trial
+
+    from provbridge.query import api, background
+    from provbridge.store.db import DB_NAME
+    from provbridge.store.store import open_store
+
+    root = tmp / f"d{size}"
+    store_dir = root / ".provbridge"
+    store_dir.mkdir(parents=True)
+    build_trial(store_dir, max(1, size // RECORDS_PER_STEP))
+    row: dict[str, Any] = {"records": size}
+    with open_store(store_dir) as store:
+        trial = store.trials()[0]
+        name = trial.versions()[-1].name
+        started = time.perf_counter()
+        background.load(store, [trial])
+        row["index_load_s"] = time.perf_counter() - started
+        row["store_mb"] = du(store_dir / DB_NAME) / 1e6
+        row["index_mb"] = du(store_dir / "query") / 1e6
+        api.deps(name, trial=trial, engine="cache")  # loads the trial into the cache, once
+        times = []
+        for _ in range(repeat):
+            gc.collect()
+            started = time.perf_counter()
+            frame = api.deps(name, trial=trial, engine="cache")
+            times.append(time.perf_counter() - started)
+        row["api_cache_s"], row["rows"] = statistics.median(times), len(frame)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROVBRIDGE")}
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "provbridge", "deps", name, "--json"], cwd=root, env=env,
+                              capture_output=True, timeout=600)
+        times.append(time.perf_counter() - started)
+        assert proc.returncode == 0, proc.stderr
+        assert len(json.loads(proc.stdout)["versions"]) == row["rows"]
+    row["cli_json_s"] = statistics.median(times)
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000], help="trial sizes in PROV records")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="pb-bench-deps-") as tmp:
+        for size in args.sizes:
+            rows.append(measure(size, args.repeat, Path(tmp)))
+            print(json.dumps(rows[-1]), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
