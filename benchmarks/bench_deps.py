@@ -30,11 +30,26 @@ def du(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def _load(store: Any, trial: Any) -> None:
+    """Load the trial into the on-disk index (as the background loader does; directly on versions of
+    provbridge without it, for before/after runs)."""
+    try:
+        from provbridge.query.background import load
+    except ImportError:
+        from provbridge.query.index import QueryIndex
+
+        index = QueryIndex(store)
+        with index.open() as target:
+            index.sync(target, [trial])
+        return
+    load(store, [trial])
+
+
 def measure(size: int, repeat: int, tmp: Path) -> dict[str, Any]:
     """One size: build, load into the index, time the API and the CLI, measure the sizes."""
     from bench_export import RECORDS_PER_STEP, build_trial
 
-    from provbridge.query import api, background
+    from provbridge.query import api
     from provbridge.store.db import DB_NAME
     from provbridge.store.store import open_store
 
@@ -47,7 +62,7 @@ def measure(size: int, repeat: int, tmp: Path) -> dict[str, Any]:
         trial = store.trials()[0]
         name = trial.versions()[-1].name
         started = time.perf_counter()
-        background.load(store, [trial])
+        _load(store, trial)
         row["index_load_s"] = time.perf_counter() - started
         row["store_mb"] = du(store_dir / DB_NAME) / 1e6
         row["index_mb"] = du(store_dir / "query") / 1e6
