@@ -19,6 +19,7 @@ EXTRA_OF = {
     "jsonschema": "validate",
     "pyshacl": "validate",
     "owlrl": "validate",
+    "rocrate": "rocrate",
 }
 
 

@@ -30,6 +30,7 @@ class Project:
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PROVBRIDGE")}
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["PROVBRIDGE_BACKGROUND_INDEX"] = "0"  # tests that want the background loader ask for it
         return env
 
     def run(self, *args: str, check: bool = True, input: str | None = None,

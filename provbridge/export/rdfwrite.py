@@ -10,6 +10,7 @@ from provbridge.translate import Translation
 from provbridge.translate.records import Record
 
 CHUNK = 2000  # records per write
+CHUNK_CHARS = 1 << 20  # characters of N-Quads per write (records vary from one line to a dozen)
 
 
 def _flush(out: BinaryIO, lines: list[str]) -> None:
@@ -32,12 +33,13 @@ def write_nquads(translation: Translation, out: BinaryIO, *, graphs: bool = True
 def _lines(mapper: TripleMapper, records: Iterable[Record], end: str, lines: list[str], out: BinaryIO) -> None:
     record_lines = mapper.lines
     append = lines.append
-    count = 0
+    size = 0
     for record in records:
-        append(record_lines(record, end))
-        count += 1
-        if count == CHUNK:
-            count = 0
+        text = record_lines(record, end)
+        append(text)
+        size += len(text)
+        if size >= CHUNK_CHARS:
+            size = 0
             _flush(out, lines)
 
 

@@ -162,6 +162,13 @@ class TrialComparison(NamedTuple):
     files: pandas.DataFrame  # contents in one only: side, trial, path, sha256
     operations: pandas.DataFrame  # steps in one only: side, trial, line, previous, operation
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the four parts, each a headed table."""
+        from html import escape
+
+        return "\n".join(f"<h4>{escape(name)}</h4>" + (getattr(self, name).to_html(index=False, na_rep="")
+                         if len(getattr(self, name)) else "<p>none</p>") for name in self._fields)
+
 
 def compare_trials(first: TrialRef, second: TrialRef, *, store: StoreLike = None, raw: bool = False,
                    engine: str | None = None, remote: str | None = None) -> Any:

@@ -23,7 +23,7 @@ from provbridge.translate.trial import ANNOTATIONS
 if TYPE_CHECKING:
     from provbridge.store.store import Trial
 
-FORMAT = 4  # bump when the index layout or the translation changes (2: pb:finalVersion, 3: pb:OperationStep,
+FORMAT = 5  # bump when the index layout or the translation changes (2: pb:finalVersion, 3: pb:OperationStep,
 #            4: statement order as pb:previousExecution instead of prov:wasInformedBy)
 SMALL = 4 << 20  # N-Quads bytes under which a transactional load beats a bulk load
 LAST_ROW_KEYS = (("executions", "id"), ("versions", "id"), ("derivations", "id"), ("usages", "exec_id"),

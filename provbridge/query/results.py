@@ -37,6 +37,14 @@ class Result:
         """Rows as dictionaries keyed by column."""
         return [dict(zip(self.columns, row)) for row in self.rows()]
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the rows as a table (values escaped), an ASK result as its answer."""
+        if self.kind == "ask":
+            return f"<p>ASK: <strong>{'true' if self.boolean else 'false'}</strong></p>"
+        if self.kind == "update":
+            return "<p>update done</p>"
+        return str(self.to_dataframe().to_html(index=False, na_rep=""))
+
     def to_dataframe(self) -> pandas.DataFrame:
         """The rows as a DataFrame (an ASK result is one ``boolean`` column)."""
         import pandas as pd

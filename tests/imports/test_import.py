@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from provbridge.api import Store, open_store
 from provbridge.errors import FormatError
 from provbridge.export import export_bytes, format_names
 from provbridge.imports import graph_info, import_document
-from provbridge.api import Store, open_store
 from tests.conftest import Project
 from tests.imports.corpus import CORPUS, graph
 from tests.imports.test_queries import MODEL_DEPS, UNQUALIFIED, answer

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 import provbridge
+from provbridge.api import Store, Trial, open_store
 from provbridge.errors import FormatError, StoreError, TrialNotFoundError
 from provbridge.export.validation import validate
 from provbridge.imports.noworkflow import import_noworkflow
 from provbridge.query import deps
-from provbridge.api import Store, Trial, open_store
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))

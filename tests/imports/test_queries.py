@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from provbridge.api import Store, Trial, open_store
 from provbridge.errors import VariableNotFoundError
 from provbridge.imports import import_document
-from provbridge.api import Store, Trial, open_store
 
 UNQUALIFIED = """
 @prefix prov: <http://www.w3.org/ns/prov#> .

@@ -297,8 +297,6 @@ ex:plan a prov:Plan, prov:Entity .
 """
 
 
-@pytest.mark.xfail(strict=True, reason="needs pb:QualifiedInfluenceShape to allow an association without an "
-                   "agent (shapes change requested from the coordinator)")
 def test_a_plan_without_an_agent_in_prov_o(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "plan.ttl"
     path.write_text(PLAN_TTL)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import lxml.html
-import pytest
 
 from tests.conftest import Project
 from tests.report.conftest import only
@@ -12,8 +11,6 @@ PB = "https://w3id.org/provbridge/ns#"
 NAMES = f"SELECT DISTINCT ?name WHERE {{ ?v a <{PB}VariableVersion>; <{PB}name> ?name }} ORDER BY ?name"
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError,
-                   reason="query/results.py Result and query/api.py TrialComparison have no _repr_html_ yet")
 def test_query_results_render_as_html(project: Project) -> None:
     from provbridge.query import compare_trials
 
