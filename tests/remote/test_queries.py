@@ -76,7 +76,8 @@ def params_for(name: str, trials: list[Trial]) -> dict[str, Any]:
     if "g" in wanted:
         values["g"] = ox.NamedNode(graph_iri(dataflow))
     if "var" in wanted:
-        values["var"] = "a" if name in ("forward", "versions") else "d" if name.startswith("backward") else "n"
+        forward, backward = name in ("forward", "versions", "impact_all"), name.startswith("backward") or name == "lineage"
+        values["var"] = "a" if forward else "d" if backward else "n"
     if "level" in wanted:
         values["level"] = 1
     if "target" in wanted:
@@ -106,6 +107,11 @@ VIRTUOSO_DEVIATES = {
     "backward_prov": "a transitive path over an alternation with sequences (prov:qualifiedUsage/prov:entity, ...) "
                      "misses nodes reached by a step of another alternative (summary -> report -> analysis: "
                      "no analysis) and refuses a constant start ('transitive start not given')",
+    "impact_all": "writes the ?written boolean as the integer 0/1, and its transitive path mixing inverse and "
+                  "forward steps (^prov:specializationOf with prov:wasDerivedFrom) misses versions reached past a "
+                  "content entity",
+    "lineage": "refuses its sub-select over the content step (Error SQ200: No column ...output), a Virtuoso 7 "
+               "SPARQL-to-SQL compilation error",
     "forward_prov": "as backward_prov, and it swaps the ends of the inverse walk (the start comes back as a "
                     "reached node, named after another)",
 }
