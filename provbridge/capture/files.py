@@ -165,6 +165,9 @@ class FileHooks:
         accessor = getattr(pathlib, "_NormalAccessor", None)  # Python 3.10's pathlib bound io.open early
         if accessor is not None and accessor.__dict__.get("open") is _ORIGINAL_OPEN:
             accessor.open = staticmethod(open)
+        shell = sys.modules.get("IPython.core.interactiveshell")  # a notebook's `open` wraps IPython's io_open
+        if shell is not None and getattr(shell, "io_open", None) is _ORIGINAL_OPEN:
+            setattr(shell, "io_open", open)  # noqa: B010 (a module attribute mypy does not know)
         self.active = True
 
     def uninstall(self) -> None:
@@ -175,6 +178,9 @@ class FileHooks:
         accessor = getattr(pathlib, "_NormalAccessor", None)
         if accessor is not None and "open" in accessor.__dict__ and accessor.__dict__["open"] is not _ORIGINAL_OPEN:
             accessor.open = _ORIGINAL_OPEN
+        shell = sys.modules.get("IPython.core.interactiveshell")
+        if shell is not None and getattr(shell, "io_open", _ORIGINAL_OPEN) is not _ORIGINAL_OPEN:
+            setattr(shell, "io_open", _ORIGINAL_OPEN)  # noqa: B010
         self.active = False
 
     def _excluded(self, path: str) -> bool:

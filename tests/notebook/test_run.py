@@ -127,3 +127,21 @@ def test_the_tag_api_also_works_in_a_script_run(tmp_path: Path, store_dir: Path)
         trial = store.trial("last")
         assert {("variable", "lr", "hyperparameter", "0.1"), ("variable", "acc", "metric", "0.4")} <= set(trial.tags())
         assert any(t[0] == "execution" and t[2:] == ("stage", "training") for t in trial.tags())
+
+
+def test_plain_open_in_a_notebook_is_recorded(tmp_path: Path, store_dir: Path) -> None:
+    """A notebook's `open` is IPython's wrapper around io.open: reads and writes through it are file accesses
+    (they were not recorded at all before)."""
+    (tmp_path / "data.csv").write_text("1,2,3\n")
+    nb = new_notebook()
+    nb.cells = [new_code_cell("with open('data.csv') as f:\n    text = f.read()"),
+                new_code_cell("with open('out.txt', 'w') as f:\n    f.write(text.upper())")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(tmp_path / "io.ipynb"))
+    proc = provbridge_run(tmp_path, "io.ipynb")
+    assert proc.returncode == 0, proc.stderr
+    with open_test_store(store_dir) as store:
+        (trial,) = store.trials()
+        accesses = [(Path(a.path).name, a.mode) for a in trial.file_accesses()
+                    if Path(a.path).name in ("data.csv", "out.txt")]
+    assert accesses == [("data.csv", "r"), ("out.txt", "w")]
