@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ from provbridge.manage.common import (
 )
 from provbridge.manage.compare import EQUAL, Comparison, compare_values, compare_versions
 from provbridge.manage.history import code_of, operations
-from provbridge.store.store import GRAPH, RECORDS, Trial
+from provbridge.store.store import RECORDS, Trial
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -346,7 +345,7 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
     arrays, frames and tensors, by parameters for estimators). ``artifacts=True`` loads the artifacts
     both trials saved under a variable's name (this unpickles them) to compare them element-wise.
     ``tol`` is the absolute tolerance for numbers. ``all=True`` keeps unchanged rows too. Imported PROV
-    documents are compared record by record by provbridge.imports.diff.record_diff instead."""
+    documents are compared record by record by provbridge.manage.recorddiff.record_diff instead."""
     import pandas as pd
 
     with using_store(store) as opened:
@@ -355,7 +354,7 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
         held = next((t for t in (ta, tb) if t.representation != RECORDS), None)
         if held is not None:  # a stored graph has PROV records, not variables
             raise ManageError(f"trial {held.id} is an imported PROV document: compare records with "
-                              "provbridge.imports.diff.record_diff (or provbridge.manage.diff.compare_any, as "
+                              "provbridge.manage.recorddiff.record_diff (or provbridge.manage.diff.compare_any, as "
                               "`provbridge diff` does)")
         variables, only = _variables(ta, tb, tol, artifacts)
         frames = {
@@ -378,28 +377,13 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
     return result
 
 
-def _record_diff(first: Trial, second: Trial, *, all: bool, tol: float, artifacts: bool,
-                 store: StoreLike) -> Any:
-    from provbridge.imports.diff import record_diff
-
-    return record_diff(first, second, all=all)
-
-
-def _trial_diff(first: Trial, second: Trial, *, all: bool, tol: float, artifacts: bool, store: StoreLike) -> Any:
-    return diff(first, second, all=all, tol=tol, artifacts=artifacts, store=store)
-
-
-# representation (provbridge.translate.representation) -> how two trials held so are compared; a pair with
-# a stored graph in it is compared record by record
-DIFFS: dict[str, Callable[..., Any]] = {RECORDS: _trial_diff, GRAPH: _record_diff}
-
-
 def compare_any(first: Trial, second: Trial, *, all: bool = False, tol: float = 0.0, artifacts: bool = False,
                 store: StoreLike = None) -> Any:
     """The difference of two trials however they are held: a :class:`TrialDiff` of two captured trials, else
-    a record diff (provbridge.imports.diff.RecordDiff); both have ``text()`` and ``to_dict()``."""
-    held = GRAPH if GRAPH in (first.representation, second.representation) else RECORDS
-    return DIFFS[held](first, second, all=all, tol=tol, artifacts=artifacts, store=store)
+    a record diff (provbridge.manage.recorddiff.RecordDiff); both have ``text()`` and ``to_dict()``."""
+    from provbridge.translate.representation import compare
+
+    return compare(first, second, all=all, tol=tol, artifacts=artifacts, store=store)
 
 
 def value_comparison(t1: TrialRef, t2: TrialRef, name: str, *, tol: float = 0.0,
