@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import shutil
 import subprocess
@@ -24,8 +23,6 @@ FORMATS = ("json", "jsonld", "ttl", "trig", "nq", "nt", "xml", "provn")
 
 @pytest.fixture(scope="module")
 def captured(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    if importlib.util.find_spec("provbridge.cli.run") is None or not EXAMPLE.is_file():
-        pytest.skip("the capture engine or the example script is not available")
     pytest.importorskip("sklearn")
     work = tmp_path_factory.mktemp("captured")
     shutil.copy(EXAMPLE, work / "regression.py")
