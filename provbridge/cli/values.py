@@ -22,14 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def records(variable: str, store_arg: str | None, tag: str | None = None) -> list[dict[str, Any]]:
     """The rows of ``values`` as JSON-ready dicts."""
-    from provbridge.manage.diff import _plain
+    from provbridge.manage.diff import plain_cell
     from provbridge.manage.values import values
 
     with open_store(store_arg) as store:
         frame = values(variable, store=store, tag=tag)
     rows = []
     for row in frame.to_dict("records"):
-        item = {k: _plain(v) for k, v in row.items()}
+        item = {k: plain_cell(v) for k, v in row.items()}
         if item.get("started_at") is not None:
             item["started_at"] = item["started_at"].isoformat()
         if isinstance(item.get("shape"), tuple):

@@ -72,7 +72,7 @@ class TrialDiff:
         data: dict[str, Any] = {"a": self.a, "b": self.b, "a_label": self.a_label, "b_label": self.b_label}
         for name in SECTIONS:
             frame = getattr(self, name)
-            data[name] = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+            data[name] = [{k: plain_cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
         data["code"] = self.code
         data["operations"] = self.operations
         return data
@@ -90,7 +90,7 @@ class TrialDiff:
                 continue
             columns = [c for c in TEXT_COLUMNS.get(name, list(frame.columns)) if c in frame.columns]
             out += ["", name]
-            rows = [tuple(_plain(r[c]) if c == "detail" else cell(_plain(r[c]), 40) for c in columns)
+            rows = [tuple(plain_cell(r[c]) if c == "detail" else cell(plain_cell(r[c]), 40) for c in columns)
                     for r in frame.to_dict("records")]
             out.append(format_table(columns, rows, limit=160))
         for name in ("code", "operations"):
@@ -113,7 +113,7 @@ class TrialDiff:
         from html import escape
 
         def cell(value: Any) -> str:
-            value = _plain(value)
+            value = plain_cell(value)
             return "" if value is None else escape(str(value))
 
         out = [f"<h4>trial {self.a} ({escape(self.a_label)}) → trial {self.b} ({escape(self.b_label)})</h4>"]
@@ -136,7 +136,7 @@ class TrialDiff:
         return "\n".join(out)
 
 
-def _plain(value: Any) -> Any:
+def plain_cell(value: Any) -> Any:
     """NaN/NA → None, numpy scalars → Python."""
     if value is None:
         return None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from provbridge.manage.diff import SECTIONS, TEXT_COLUMNS, TrialDiff, compare_any
+from provbridge.manage.diff import SECTIONS, TEXT_COLUMNS, TrialDiff, compare_any, plain_cell
 from provbridge.report.figures import plot_figure
 from provbridge.report.markup import element, esc, note, section, table, unified_diff
 
@@ -48,7 +48,7 @@ def diff_body(found: TrialDiff, level: int, ident: str) -> str:
         if frame.empty:
             continue
         columns = [c for c in TEXT_COLUMNS.get(name, list(frame.columns)) if c in frame.columns]
-        rows = [[plain(record[c]) for c in columns] for record in frame.to_dict("records")]
+        rows = [[plain_cell(record[c]) for c in columns] for record in frame.to_dict("records")]
         headers = [column_title(c, found.a, found.b) for c in columns]
         parts.append(section(f"{ident}-{name}", TITLES.get(name, name), level, table(headers, rows)))
     for name, title in (("code", "Code"), ("operations", "Order of operations")):
@@ -68,19 +68,6 @@ def column_title(column: str, a: int, b: int) -> str:
     return column.replace("_", " ")
 
 
-def plain(value: Any) -> Any:
-    """A DataFrame cell as a Python value: missing (None, NaN, NA) as None, numpy scalars as Python ones."""
-    if value is None:
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    item = getattr(value, "item", None)
-    return item() if callable(item) and type(value).__module__ == "numpy" else value
 
 
 def metric_plots(trials: Sequence[Trial], records: Sequence[dict[str, Any]], *, store: Store,

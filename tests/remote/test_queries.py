@@ -76,7 +76,8 @@ def params_for(name: str, trials: list[Trial]) -> dict[str, Any]:
     if "g" in wanted:
         values["g"] = ox.NamedNode(graph_iri(dataflow))
     if "var" in wanted:
-        forward, backward = name in ("forward", "versions", "impact_all"), name.startswith("backward") or name == "lineage"
+        forward = name in ("forward", "versions", "impact_all")
+        backward = name.startswith("backward") or name == "lineage"
         values["var"] = "a" if forward else "d" if backward else "n"
     if "level" in wanted:
         values["level"] = 1
