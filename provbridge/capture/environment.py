@@ -3,13 +3,17 @@ command-line arguments)."""
 
 from __future__ import annotations
 
+import _io
+import _thread
 import fnmatch
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable
 
-# platform, socket, subprocess, importlib.metadata and urllib are imported where used: importing this
+from provbridge.store.writer import hostname
+
+# subprocess and urllib are imported where used: importing this
 # module stays cheap, the cost is paid when the environment is collected (at the end of a run).
 
 Row = tuple[str, str, str]
@@ -44,29 +48,110 @@ GIT_TIMEOUT = 3.0
 """Seconds allowed to each git command."""
 
 
-def collect_environment(script_path: str | None = None) -> list[Row]:
-    """``(kind, name, value)`` rows describing this process; never raises, (kind, name) are unique."""
-    parts: list[Callable[[], Iterable[Row]]] = [
-        _python_rows,
-        _os_rows,
-        _machine_rows,
-        _package_rows,
-        lambda: _git_rows(script_path),
-        _env_rows,
-        _cwd_rows,
-        _argument_rows,
-    ]
+PROBE_WAIT = 2 * GIT_TIMEOUT + 1.0
+"""Seconds the end of a run waits for its :class:`Probe` before collecting the environment itself."""
+
+
+def collect_environment(script_path: str | None = None, probe: Probe | None = None) -> list[Row]:
+    """``(kind, name, value)`` rows describing this process; never raises, (kind, name) are unique.
+    With a ``probe`` started when the run began, its rows are used instead of probing again."""
+    early = probe.wait(PROBE_WAIT) if probe is not None else None
+    if early is None:
+        early = _gather(_static_parts(script_path))
+    return _unique([*early, *_gather([_env_rows, _cwd_rows, _argument_rows])])
+
+
+class Probe:
+    """The parts of the environment that do not change while a program runs and take time to read
+    (Python, OS, machine, installed packages, and git, which runs subprocesses), read in a thread of
+    their own while the program runs: none of it is on the program's start-up or exit path.
+
+    The thread imports its modules first, and :meth:`imported` waits for that before the program's
+    directory goes on ``sys.path`` (its files must not shadow them); it opens files through ``_io`` (not
+    the ``open`` the capture hooks) and is a bare ``_thread`` one, invisible to ``threading.enumerate()``."""
+
+    def __init__(self, script_path: str | None) -> None:
+        self.rows: list[Row] | None = None
+        self._done = _thread.allocate_lock()
+        self._done.acquire()
+        self._imported = _thread.allocate_lock()
+        self._imported.acquire()
+        _PENDING.add(self)
+        try:
+            _thread.start_new_thread(self._run, (script_path,))
+        except BaseException:
+            self._imported.release()
+            self._finish(None)
+
+    def _run(self, script_path: str | None) -> None:
+        rows = None
+        try:
+            try:
+                import subprocess  # noqa: F401 - before the program's directory is on sys.path
+                from urllib import parse  # noqa: F401
+            finally:
+                self._imported.release()
+            rows = _gather(_static_parts(script_path))
+        except BaseException:  # pragma: no cover - a thread must not print; the run's end reads them itself
+            rows = None
+        finally:
+            self._finish(rows)
+
+    def imported(self, timeout: float = PROBE_WAIT) -> None:
+        """Wait until the thread has imported its modules: call before the program's directory goes on
+        ``sys.path`` (a file there must not shadow them)."""
+        if self._imported.acquire(timeout=timeout):
+            self._imported.release()
+
+    def _finish(self, rows: list[Row] | None) -> None:
+        self.rows = rows
+        _PENDING.discard(self)
+        self._done.release()
+
+    def wait(self, timeout: float) -> list[Row] | None:
+        """The rows, once read (None when they are not read within ``timeout`` seconds, or failed)."""
+        if not self._done.acquire(timeout=timeout):
+            return None
+        self._done.release()
+        return self.rows
+
+
+_PENDING: set[Probe] = set()
+
+
+def _wait_before_fork() -> None:
+    """A fork waits for running probes: the child must not inherit a thread's half-held locks."""
+    for probe in list(_PENDING):
+        probe.wait(PROBE_WAIT)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_wait_before_fork)
+
+
+def _static_parts(script_path: str | None) -> list[Callable[[], Iterable[Row]]]:
+    return [_python_rows, _os_rows, _machine_rows, _package_rows, lambda: _git_rows(script_path)]
+
+
+def _gather(parts: list[Callable[[], Iterable[Row]]]) -> list[Row]:
+    """The rows of every part that does not fail."""
     rows: list[Row] = []
-    seen: set[tuple[str, str]] = set()
     for part in parts:
         try:
-            found = list(part())
+            rows.extend(part())
         except Exception:
             continue
-        for kind, name, value in found:
-            if (kind, name) not in seen and value is not None:
-                seen.add((kind, name))
-                rows.append((kind, name, str(value)))
+    return rows
+
+
+def _unique(found: Iterable[Row]) -> list[Row]:
+    """The first row of each (kind, name), without None values, values as text."""
+    rows: list[Row] = []
+    seen: set[tuple[str, str]] = set()
+    for kind, name, value in found:
+        if (kind, name) not in seen and value is not None:
+            seen.add((kind, name))
+            rows.append((kind, name, str(value)))
     return rows
 
 
@@ -103,23 +188,35 @@ def strip_credentials(url: str) -> str:
 # ------------------------------------------------------------------------------------------ parts
 
 
-def _python_rows() -> list[Row]:
-    import platform
+_IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy", "ironpython": "IronPython", "jython": "Jython"}
 
+
+def _python_rows() -> list[Row]:
+    name = sys.implementation.name
     return [
-        ("python", "version", platform.python_version()),
-        ("python", "implementation", platform.python_implementation()),
+        ("python", "version", sys.version.split()[0]),  # as platform.python_version()
+        ("python", "implementation", _IMPLEMENTATIONS.get(name, name)),
         ("python", "executable", sys.executable or ""),
         ("python", "prefix", sys.prefix),
     ]
 
 
 def _os_rows() -> list[Row]:
-    import platform
-
+    # os.uname and confstr are what platform.system/release/machine and libc_ver read on POSIX (platform
+    # is not imported there: the rows are read in a thread, after the program's directory is on sys.path);
     # platform.platform() would also resolve the processor name, which runs `uname -p` in a subprocess
-    system, release, machine = platform.system(), platform.release(), platform.machine()
-    libc, libc_version = platform.libc_ver()
+    if hasattr(os, "uname"):
+        uname = os.uname()
+        system, release, machine = uname.sysname, uname.release, uname.machine
+        try:
+            libc, _, libc_version = (os.confstr("CS_GNU_LIBC_VERSION") or "").partition(" ")
+        except (ValueError, OSError, AttributeError):
+            libc, libc_version = "", ""
+    else:  # pragma: no cover - Windows
+        import platform
+
+        system, release, machine = platform.system(), platform.release(), platform.machine()
+        libc, libc_version = platform.libc_ver()
     described = "-".join(part for part in (system, release, machine) if part)
     if libc:
         described += f"-with-{libc}{libc_version}"
@@ -132,11 +229,9 @@ def _os_rows() -> list[Row]:
 
 
 def _machine_rows() -> list[Row]:
-    import socket
-
     rows: list[Row] = []
     try:
-        rows.append(("machine", "hostname", socket.gethostname()))
+        rows.append(("machine", "hostname", hostname()))
     except Exception:
         pass
     rows.append(("machine", "cpu_count", str(os.cpu_count() or "")))
@@ -191,7 +286,7 @@ def _metadata_header(path: str) -> tuple[str, str] | None:
             continue
         name = version = None
         try:
-            with open(candidate, encoding="utf-8", errors="replace") as handle:
+            with _io.open(candidate, encoding="utf-8", errors="replace") as handle:
                 for line in handle:
                     if not line.strip():
                         break

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import hashlib
 import itertools
 import linecache
@@ -866,6 +867,10 @@ class Recorder:
         from provbridge.capture.files import feed_writers
 
         feed_writers(self, s, eid, reads)
+
+    def ids_used(self) -> int:
+        """How many ids (executions and versions) this trial has used so far."""
+        return next(copy.copy(self.ids)) - 1
 
     def finish(self, status: str = "ok") -> None:
         """Finalize every open activation (folded records, merged calls, module scopes)."""

@@ -21,6 +21,7 @@ from provbridge.capture.recorder import DEFAULT_FOLD
 from provbridge.store.db import find_store_dir
 
 if TYPE_CHECKING:
+    from provbridge.capture.environment import Probe
     from provbridge.capture.files import FileHooks
     from provbridge.capture.importer import UserModuleFinder
     from provbridge.capture.process import ProcessGuard
@@ -60,6 +61,7 @@ class Outcome:
     status: str  # the trial's final status, or "not recorded"
     system_exit: BaseException | None = None
     interrupted: bool = False  # an unhandled KeyboardInterrupt: the process must die of SIGINT
+    records: int = 0  # executions and versions recorded (ids used): whether the trial is worth indexing
 
 
 def _warn(message: str) -> None:
@@ -74,10 +76,11 @@ class Capture:
     """The recording side of one run: writer, recorder, file/import/process hooks; every step is
     guarded so that a store that fails only loses records, never the program's run."""
 
-    def __init__(self, options: RunOptions, target: Target, writer: TrialWriter) -> None:
+    def __init__(self, options: RunOptions, target: Target, writer: TrialWriter, probe: Probe | None = None) -> None:
         from provbridge.capture.recorder import Recorder
 
         self.options = options
+        self.probe = probe
         self.target = target
         self.writer = writer
         self.recorder: Recorder = Recorder(writer, options.granularity, options.fold)
@@ -91,9 +94,11 @@ class Capture:
     @classmethod
     def open(cls, options: RunOptions, target: Target, store_dir: Path) -> Capture | None:
         """A capture for the run, or None (after one warning line) when the store cannot be written."""
+        from provbridge.capture.environment import Probe
         from provbridge.capture.values.secrets import redact_argv
         from provbridge.store.writer import TrialWriter
 
+        probe = Probe(target.filename if target.kind == "script" else None)  # read while the program runs
         try:
             writer = TrialWriter(
                 store_dir, kind="script" if target.kind == "script" else "module",
@@ -104,7 +109,7 @@ class Capture:
         except Exception as exc:  # StoreError, or anything the store raises: run the program anyway
             _warn(f"not recording: {_one_line(exc)}")
             return None
-        return cls(options, target, writer)
+        return cls(options, target, writer, probe)
 
     def compile(self) -> types.CodeType:
         code, code_id = self.recorder.compile(
@@ -186,7 +191,7 @@ class Capture:
             from provbridge.capture.environment import collect_environment
 
             script = self.target.filename if self.target.kind == "script" else None
-            self.writer.add_many("environment", collect_environment(script))
+            self.writer.add_many("environment", collect_environment(script, self.probe))
         except Exception as exc:  # the trial itself must still be saved
             _warn(f"could not record the environment ({_one_line(exc)})")
         try:
@@ -294,6 +299,8 @@ def _execute(options: RunOptions, target: Target, code: types.CodeType, capture:
     main = main_module(target)
     ns = main.__dict__
     saved_main, saved_argv, saved_path = sys.modules.get("__main__"), sys.argv, list(sys.path)
+    if capture is not None and capture.probe is not None:
+        capture.probe.imported()  # its modules come from Python's path, not the program's directory
     sys.modules["__main__"] = main
     sys.argv = [target.argv0 if target.kind != "module" else "-m", *options.args]
     if sys.path:
@@ -340,7 +347,8 @@ def _execute(options: RunOptions, target: Target, code: types.CodeType, capture:
     final_status = capture.status if capture is not None and not capture.forked else "not recorded"
     trial_id = capture.writer.trial_id if capture is not None else None
     uuid = capture.writer.uuid if capture is not None else None
-    return Outcome(exit_code, trial_id, uuid, final_status, system_exit, interrupted)
+    records = capture.recorder.ids_used() if capture is not None else 0
+    return Outcome(exit_code, trial_id, uuid, final_status, system_exit, interrupted, records)
 
 
 def _exit_code(code: object) -> int:

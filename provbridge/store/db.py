@@ -26,10 +26,17 @@ MIGRATIONS: dict[int, str | None] = {
 
 
 def schema_sql() -> str:
-    """The DDL of the current schema: ``schemas/store.sql``."""
-    from provbridge.schemas import schema_file
+    """The DDL of the current schema: ``resources/store.sql``, read next to the package when it is
+    installed as files (every run that creates a store reads it: importlib.resources costs more than the
+    read), else through :func:`provbridge.schemas.schema_file`."""
+    local = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "resources", "store.sql")
+    try:
+        with open(local, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:
+        from provbridge.schemas import schema_file
 
-    return schema_file("store.sql").read_text(encoding="utf-8")
+        return schema_file("store.sql").read_text(encoding="utf-8")
 
 
 def find_store_dir(start: str | os.PathLike[str] | None = None) -> Path:

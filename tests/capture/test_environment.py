@@ -189,7 +189,7 @@ def test_environment_costs_two_git_commands_and_no_uname(tmp_path: Path, monkeyp
 
     def spy(self: subprocess.Popen[bytes], args: list[str], *rest: object, **kwargs: object) -> None:
         spawned.append(list(args))
-        original(self, args, *rest, **kwargs)  # type: ignore[arg-type]
+        original(self, args, *rest, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(subprocess.Popen, "__init__", spy)
     monkeypatch.setattr(platform, "_uname_cache", None, raising=False)
@@ -198,3 +198,40 @@ def test_environment_costs_two_git_commands_and_no_uname(tmp_path: Path, monkeyp
     assert as_dict(info, "os")["platform"] == expected_platform
     git_info = as_dict(info, "git")
     assert git_info["commit"] == git(repo, "rev-parse", "HEAD") and git_info["dirty"] == "true"
+
+
+@needs_git
+def test_probe_reads_the_start_state_in_a_hidden_thread(tmp_path: Path) -> None:
+    import threading
+
+    from provbridge.capture.environment import Probe
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    script = repo / "script.py"
+    script.write_text("print(1)\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first")
+    before = {t.ident for t in threading.enumerate()}
+    probe = Probe(str(script))
+    probe.imported()
+    assert {t.ident for t in threading.enumerate()} <= before  # a bare thread: the program never sees it
+    assert probe.wait(30) is not None
+    script.write_text("print(2)\n")  # changed while the program runs: the trial keeps the state it started from
+    with_probe = collect_environment(str(script), probe)
+    started = as_dict(with_probe, "git")
+    assert (started["commit"], started["dirty"]) == (git(repo, "rev-parse", "HEAD"), "false")
+    without = collect_environment(str(script))
+    assert as_dict(without, "git")["dirty"] == "true"
+    assert {r for r in with_probe if r[0] != "git"} == {r for r in without if r[0] != "git"}
+
+
+def test_os_rows_are_platforms(tmp_path: Path) -> None:
+    rows = as_dict(collect_environment(), "os")
+    libc, version = platform.libc_ver()
+    assert rows == {
+        "system": platform.system(), "release": platform.release(), "machine": platform.machine(),
+        "platform": "-".join(p for p in (platform.system(), platform.release(), platform.machine()) if p)
+        + (f"-with-{libc}{version}" if libc else ""),
+    }
