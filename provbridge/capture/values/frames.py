@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import provbridge.capture.values.cache as cache
@@ -52,7 +52,8 @@ def _trusted_dtypes(pd: Any, dtypes: Iterable[Any]) -> bool:
 
 def _hashable(np: Any, pd: Any, columns: Iterable[Any]) -> bool:
     """False when an object (or categorical) column or index level might hold user objects: hashing them
-    would call their ``__str__``. Item types are read with ``type()`` only."""
+    would call their ``__str__``. Item types are read with ``type()`` only. A column is a pandas object or
+    the ndarray of a numpy block."""
     safe = SAFE_ITEM_TYPES | set(pandas_scalar_types(pd))
     pending = list(columns)
     while pending:
@@ -65,7 +66,7 @@ def _hashable(np: Any, pd: Any, columns: Iterable[Any]) -> bool:
             return False
         items = None
         if isinstance(dtype, np.dtype) and dtype.kind == "O":
-            items = col.to_numpy()
+            items = col if isinstance(col, np.ndarray) else col.to_numpy()
         elif isinstance(dtype, pd.CategoricalDtype):
             categories = dtype.categories
             if isinstance(categories.dtype, np.dtype) and categories.dtype.kind == "O":
@@ -83,37 +84,46 @@ def _row_sample_index(np: Any, nrows: int, row_bytes: int) -> Any:
     return np.concatenate([np.arange(start, stop, dtype=np.intp) for start, stop in ranges])
 
 
+def _columns(np: Any, df: Any) -> list[Any]:
+    """The columns of a DataFrame in order: each numpy block's row (a 1-D ndarray, no Series built), or the
+    column as a Series when its block holds an extension array."""
+    ncols = int(df.shape[1])
+    cols: list[Any] = [None] * ncols
+    for block in df._mgr.blocks:
+        values = block.values
+        locs = block.mgr_locs.as_array
+        plain = type(values) is np.ndarray and values.ndim == 2
+        for i, loc in enumerate(locs.tolist()):
+            cols[loc] = values[i] if plain else None
+    return [col if col is not None else df.iloc[:, j] for j, col in enumerate(cols)]
+
+
+def _take(pd: Any, part: Any, rows: Any) -> Any:
+    """The sampled rows of one part (a RangeIndex stays whole: it is hashed by its bounds)."""
+    if rows is None or type(part) is pd.RangeIndex:
+        return part
+    return part.iloc[rows] if isinstance(part, pd.Series) else part[rows]
+
+
 def _rows_hash(
-    np: Any, pd: Any, obj: Any, nrows: int, nbytes: int, header: str, full_limit: int,
-    columns: Callable[[Any], Iterable[Any]],
+    np: Any, pd: Any, parts: list[Any], nrows: int, nbytes: int, header: str, full_limit: int,
 ) -> tuple[Any, str | None, str | None]:
-    """(the rows used for stats: all up to FULL_HASH_LIMIT bytes, else a sample; sha256; hash_kind) of a
-    DataFrame/Series/Index; no hash when the rows hold objects that hashing would have to call."""
-    sample = obj
+    """(the rows the stats are read from: None for all, up to FULL_HASH_LIMIT bytes, else the positions of a
+    fixed sample; sha256; hash_kind) of the ``parts`` (index then columns) of a DataFrame/Series/Index:
+    every row when ``nbytes`` is within ``full_limit``, else the sampled ones. No hash when the rows hold
+    objects that hashing would have to call."""
+    sample = None
     if nbytes > limits.FULL_HASH_LIMIT:  # stats (and a sampled hash) from a fixed sample of rows
-        index = _row_sample_index(np, nrows, nbytes // max(1, nrows))
-        sample = obj[index] if isinstance(obj, pd.Index) else obj.iloc[index]
-    data, kind = (obj, "full") if nbytes <= full_limit else (sample, "sampled")
-    if not _hashable(np, pd, columns(data)):
+        sample = _row_sample_index(np, nrows, nbytes // max(1, nrows))
+    kind = "full" if nbytes <= full_limit else "sampled"
+    hashed = [_take(pd, part, None if kind == "full" else sample) for part in parts]
+    if not _hashable(np, pd, hashed):
         return sample, None, None
     h = hashlib.sha256(f"{kind}|{nbytes}|{header}|".encode("utf-8", "surrogatepass"))
-    if kind == "full":
-        h.update(b"columns|")
-        for part in _parts(pd, data):
-            h.update(_column_digest(np, pd, part))
-        return sample, h.hexdigest(), kind
-    hashed = pd.util.hash_pandas_object(data, index=not isinstance(obj, pd.Index))
-    h.update(np.ascontiguousarray(hashed.to_numpy(dtype=np.uint64)).view(np.uint8))
-    return data, h.hexdigest(), kind
-
-
-def _parts(pd: Any, obj: Any) -> list[Any]:
-    """The index and the columns of a DataFrame/Series (an Index is its own single part)."""
-    if isinstance(obj, pd.Index):
-        return [obj]
-    if isinstance(obj, pd.Series):
-        return [obj.index, obj]
-    return [obj.index, *(obj.iloc[:, j] for j in range(obj.shape[1]))]
+    h.update(b"columns|")
+    for part in hashed:
+        h.update(_column_digest(np, pd, part))
+    return sample, h.hexdigest(), kind
 
 
 def _column_digest(np: Any, pd: Any, part: Any) -> bytes:
@@ -129,10 +139,14 @@ def _column_digest(np: Any, pd: Any, part: Any) -> bytes:
         h = hashlib.sha256(f"raw|{arr.dtype.str}|".encode())
         h.update(np.ascontiguousarray(arr).view(np.uint8))
         return h.digest()
-    hashed = pd.util.hash_pandas_object(part, index=False) if not isinstance(part, pd.Index) else \
-        pd.util.hash_pandas_object(part)
+    if isinstance(part, np.ndarray):  # an object block's column: as pandas hashes it in a Series
+        hashed = pd.util.hash_array(part)
+    elif isinstance(part, pd.Index):
+        hashed = pd.util.hash_pandas_object(part)
+    else:
+        hashed = pd.util.hash_pandas_object(part, index=False)
     h = hashlib.sha256(f"rows|{part.dtype}|".encode())
-    h.update(np.ascontiguousarray(hashed.to_numpy(dtype=np.uint64)).view(np.uint8))
+    h.update(np.ascontiguousarray(np.asarray(hashed, dtype=np.uint64)).view(np.uint8))
     return h.digest()
 
 
@@ -209,23 +223,23 @@ def describe_dataframe(np: Any, pd: Any, v: Any, t: type, tn: str, full_limit: i
     }
     if not _trusted_dtypes(pd, [*df.dtypes, df.index.dtype]):
         return tn, None, shown, summary
-    nbytes = int(df.memory_usage(index=True, deep=False).sum())
+    cols = _columns(np, df)
+    nbytes = int(df.index.memory_usage(deep=False)) + sum(
+        int(c.nbytes) if isinstance(c, np.ndarray) else int(c.memory_usage(index=False, deep=False)) for c in cols
+    )  # df.memory_usage(index=True, deep=False).sum(), without building its Series
     guard, hit = _cached(np, pd, v, df, nbytes, full_limit > limits.FULL_HASH_LIMIT)
     if hit is not None:
         return hit
     summary["nbytes"] = nbytes
     header = "\x1f".join(f"{_label(c)}\x1e{d}" for c, d in zip(labels, dtypes, strict=True)) + f"|{nrows}"
-    data, digest, kind = _rows_hash(
-        np, pd, df, nrows, nbytes, header, full_limit, lambda d: [d.index, *(d.iloc[:, j] for j in range(ncols))]
-    )
+    rows, digest, kind = _rows_hash(np, pd, [df.index, *cols], nrows, nbytes, header, full_limit)
     if digest is not None:
         summary["sha256"] = digest
         summary["hash_kind"] = kind
     stats: dict[str, Any] = {}
-    for j in range(min(ncols, limits.MAX_COLUMNS)):
-        col = data.iloc[:, j]
-        if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf":
-            col_stats = numeric_stats(np, col.to_numpy())
+    for j, col in enumerate(cols[: limits.MAX_COLUMNS]):
+        if isinstance(col, np.ndarray) and col.dtype.kind in "iuf":
+            col_stats = numeric_stats(np, col if rows is None else col[rows])
             if col_stats is not None:
                 stats.setdefault(_label(labels[j]), col_stats)
     if stats:
@@ -271,14 +285,16 @@ def describe_series(np: Any, pd: Any, v: Any, t: type, tn: str, full_limit: int)
         return hit
     summary["nbytes"] = nbytes
     header = f"{_label(name) if name is not None else ''}|{dtype}|{n}"
-    data, digest, kind = _rows_hash(
-        np, pd, s, n, nbytes, header, full_limit, lambda d: [d] if is_index else [d, d.index]
+    values = s if is_index else (_array_of(np, s.array) if isinstance(s.dtype, np.dtype) else None)
+    rows, digest, kind = _rows_hash(
+        np, pd, [s] if is_index else [s.index, s if values is None else values], n, nbytes, header, full_limit
     )
     if digest is not None:
         summary["sha256"] = digest
         summary["hash_kind"] = kind
     if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iuf":
-        stats = numeric_stats(np, data.to_numpy())
+        data = s.to_numpy() if values is None or is_index else values
+        stats = numeric_stats(np, data if rows is None else data[rows])
         if stats is not None:
             summary["stats"] = stats
     head = s[: limits.PREVIEW_ITEMS] if is_index else s.iloc[: limits.PREVIEW_ITEMS]
