@@ -1,16 +1,18 @@
-"""Every PROV syntax read into and written from the PROV-DM model: one table of formats, guessed by extension."""
+"""Every PROV syntax read into and written from the PROV-DM model, as the one format table (provbridge.formats)
+names them."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import replace
 from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from provbridge import formats
 from provbridge.errors import FormatError
 from provbridge.provdm.model import Document
+from provbridge.provdm.provjsonld import is_prov_jsonld
 
 
 class ConversionWarning(UserWarning):
@@ -18,30 +20,25 @@ class ConversionWarning(UserWarning):
 
 
 class Syntax(NamedTuple):
-    """A PROV syntax: ``rdf`` is pyoxigraph's format for the PROV-O serializations."""
+    """A PROV syntax, as the one format table (:mod:`provbridge.formats`) defines it: ``rdf`` is pyoxigraph's
+    format for the PROV-O serializations; ``writable``: provbridge writes it (else it only reads it)."""
 
     name: str
     title: str
     extensions: tuple[str, ...]
     rdf: ox.RdfFormat | None = None
+    aliases: tuple[str, ...] = ()
+    writable: bool = True
 
 
-SYNTAXES: dict[str, Syntax] = {
-    "json": Syntax("json", "PROV-JSON", (".json", ".provjson")),
-    "xml": Syntax("xml", "PROV-XML", (".xml", ".provx")),
-    "provn": Syntax("provn", "PROV-N", (".provn", ".pn")),
-    "ttl": Syntax("ttl", "Turtle", (".ttl",), ox.RdfFormat.TURTLE),
-    "trig": Syntax("trig", "TriG", (".trig",), ox.RdfFormat.TRIG),
-    "nq": Syntax("nq", "N-Quads", (".nq",), ox.RdfFormat.N_QUADS),
-    "nt": Syntax("nt", "N-Triples", (".nt",), ox.RdfFormat.N_TRIPLES),
-    "jsonld": Syntax("jsonld", "JSON-LD", (".jsonld",), ox.RdfFormat.JSON_LD),
-}
-ALIASES = {
-    "provjson": "json", "prov-json": "json", "provxml": "xml", "prov-xml": "xml", "provx": "xml", "prov-n": "provn",
-    "pn": "provn", "turtle": "ttl", "nquads": "nq", "n-quads": "nq", "ntriples": "nt", "n-triples": "nt",
-    "json-ld": "jsonld",
-}
-_BY_EXTENSION = {ext: syntax for syntax in SYNTAXES.values() for ext in syntax.extensions}
+def _syntax(found: formats.DocumentFormat) -> Syntax:
+    title = found.rdf.name if found.rdf is not None else found.title
+    return Syntax(found.name, title, found.extensions, found.rdf, found.aliases, found.serves("write"))
+
+
+# every PROV document format provbridge reads (formats.py decides names, extensions, aliases and order)
+SYNTAXES: dict[str, Syntax] = {found.name: _syntax(found) for found in formats.documents("read")}
+ALIASES = {alias: syntax.name for syntax in SYNTAXES.values() for alias in syntax.aliases}
 # prefixes declared in RDF output: the document's own, plus these
 RDF_PREFIXES = {"prov": "http://www.w3.org/ns/prov#", "xsd": "http://www.w3.org/2001/XMLSchema#",
                 "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
@@ -49,24 +46,19 @@ RDF_PREFIXES = {"prov": "http://www.w3.org/ns/prov#", "xsd": "http://www.w3.org/
 
 def find_syntax(name: str | None, path: str | os.PathLike[str] | None, role: str) -> Syntax:
     """The syntax called ``name`` (or an alias), else the one of ``path``'s extension; ``role`` names the
-    file in the error ("input", "output")."""
-    names = ", ".join(SYNTAXES)
-    if name:
-        key = name.lower().lstrip(".")
-        key = ALIASES.get(key, key)
-        if key not in SYNTAXES:
-            raise FormatError(f"unknown format {name!r} (choose from {names})")
-        return SYNTAXES[key]
-    ext = os.path.splitext(os.fspath(path))[1].lower() if path is not None and str(path) != "-" else ""
-    if ext not in _BY_EXTENSION:
-        option = "--from" if role == "input" else "--to"
-        raise FormatError(f"cannot tell the format of the {role} from its extension; give {option} ({names})")
-    return _BY_EXTENSION[ext]
+    file in the error ("input": any syntax provbridge reads, "output": one it writes)."""
+    use: formats.Use = "read" if role == "input" else "write"
+    option = "--from" if role == "input" else "--to"
+    if not name and (path is None or os.fspath(path) == "-"):
+        choices = ", ".join(formats.names(formats.documents(use, streams=True)))
+        raise FormatError(f"cannot tell the format of the {role} from its extension; give {option} ({choices})")
+    found = formats.find(name, path, use=use, streams=True, option=option)
+    return SYNTAXES[found.name]
 
 
 def read(data: bytes, syntax: Syntax) -> Document:
     """The PROV-DM document in ``data``; FormatError (one line) when it cannot be read."""
-    if syntax.name == "jsonld" and _is_prov_jsonld(data):
+    if syntax.name == "jsonld" and is_prov_jsonld(data):
         return _read_prov_jsonld(data)
     if syntax.rdf is not None:
         parser = ox.parse(data, format=syntax.rdf)
@@ -94,29 +86,10 @@ def convert(data: bytes, source: Syntax, target: Syntax) -> tuple[bytes, list[st
     return output, [*document.warnings, *notes]
 
 
-def _is_prov_jsonld(data: bytes) -> bool:
-    """Whether a JSON-LD document is PROV-JSONLD (W3C member submission: openprovenance.org's context)."""
-    return b"openprovenance.org/prov-jsonld" in data[: 1 << 16]
-
-
 def _read_prov_jsonld(data: bytes) -> Document:
-    """PROV-JSONLD, read by the ``prov`` package (its type-scoped context is beyond pyoxigraph's JSON-LD
-    reader) and handed over as PROV-JSON; a warning says so."""
-    import warnings
+    from provbridge.provdm.provjsonld import loads
 
-    from prov.model import ProvDocument
-
-    from provbridge.provdm.provjson import loads
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            document = ProvDocument.deserialize(content=data.decode("utf-8"), format="jsonld")
-            text = document.serialize(format="json")
-        except Exception as exc:  # the prov reader raises many unrelated types on bad input
-            raise FormatError(f"not valid PROV-JSONLD ({_one_line(exc)})") from None
-    found = loads(text if isinstance(text, bytes) else str(text).encode("utf-8"))
-    return replace(found, warnings=(*found.warnings, "PROV-JSONLD is read by the prov package"))
+    return loads(data)
 
 
 def _read_json(data: bytes) -> Document:
@@ -154,7 +127,7 @@ def write(document: Document, syntax: Syntax) -> tuple[bytes, list[str]]:
             quads = to_quads(document)
         except ValueError as exc:
             raise FormatError(f"cannot be written as {syntax.title}: {_one_line(exc)}") from None
-        if syntax.name in ("ttl", "nt"):
+        if not syntax.rdf.supports_datasets:
             named = {str(q.graph_name) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
             warnings = [f"{syntax.title} has no named graphs: the records of {len(named)} bundle(s) are merged into "
                         "the default graph"] if named else []
@@ -176,7 +149,7 @@ def write(document: Document, syntax: Syntax) -> tuple[bytes, list[str]]:
 
 def _serialize(items: list[ox.Quad] | list[ox.Triple], syntax: Syntax, prefixes: dict[str, str]) -> bytes:
     assert syntax.rdf is not None
-    if syntax.name in ("ttl", "trig"):
+    if syntax.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
         data = ox.serialize(items, format=syntax.rdf, prefixes=dict(sorted(prefixes.items())))
     else:
         data = ox.serialize(items, format=syntax.rdf)
@@ -193,7 +166,7 @@ def prov_o_quads(data: bytes, name: str) -> tuple[list[ox.Quad], dict[str, str],
     its prefixes and the warnings of the conversion (for ``provbridge import``); FormatError when unreadable."""
     from provbridge.provdm.rdf import to_quads
 
-    syntax = SYNTAXES[ALIASES.get(name, name)]
+    syntax = SYNTAXES[ALIASES.get(name.lower(), name.lower())]
     document = read(data, syntax)
     if not any(True for _ in document.all_records()):
         raise FormatError("holds no PROV records")

@@ -52,10 +52,10 @@ def test_warnings_name_what_the_target_cannot_hold(tmp_path: Path, capsys: pytes
 
 @pytest.mark.parametrize(("args", "message"), [
     (["missing.json", "out.xml"], "provbridge: error: missing.json: no such file\n"),
-    (["in.json", "out.pdf"], "provbridge: error: cannot tell the format of the output from its extension; give --to "
-                             "(json, xml, provn, ttl, trig, nq, nt, jsonld)\n"),
-    (["in.json", "out.xml", "--from", "yaml"], "provbridge: error: unknown format 'yaml' (choose from json, xml, "
-                                               "provn, ttl, trig, nq, nt, jsonld)\n"),
+    (["in.json", "out.pdf"], "provbridge: error: cannot tell the format of 'out.pdf' from its extension; give --to "
+                             "(json, jsonld, ttl, trig, nq, nt, xml, provn)\n"),
+    (["in.json", "out.xml", "--from", "yaml"], "provbridge: error: unknown format 'yaml' (choose from json, jsonld, "
+                                               "ttl, trig, nq, nt, xml, provn, rdf)\n"),
     (["bad.json", "out.xml"], "provbridge: error: bad.json: not valid JSON (invalid literal, expected 'null': line 1 "
                               "column 1 (char 0))\n"),
     (["empty.json", "out.xml"], "provbridge: error: empty.json: holds no PROV records (read as PROV-JSON)\n"),
