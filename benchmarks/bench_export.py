@@ -3,6 +3,7 @@ to the floors measured in the same run (a minimal orjson dump and minimal N-Quad
 
     /work/venv311/bin/python benchmarks/bench_export.py                 # 10k and 100k records
     /work/venv311/bin/python benchmarks/bench_export.py --sizes 1000000 --formats json nq trig
+    /work/venv311/bin/python benchmarks/bench_export.py --sizes 100000 1000000 --formats nq --repeat 5 --no-memory
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import gc
 import json
 import os
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -185,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", nargs="+", default=["json", "nq", "nt", "trig", "ttl"],
                         help="formats to time (jsonld, xml and provn are far slower by design)")
     parser.add_argument("--no-memory", action="store_true", help="skip tracemalloc (faster timings)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="timed rounds, the floors and formats interleaved; the median is reported")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args(argv)
     results = []
@@ -208,8 +212,12 @@ def main(argv: list[str] | None = None) -> int:
                 ("floor:nquads", partial(floor_nquads, conn, tid, root / "floor.nq", ns)),
                 *[(fmt, partial(export, trial, root / f"out.{fmt}", fmt)) for fmt in args.formats],
             ]
+            timings: dict[str, list[float]] = {name: [] for name, _ in jobs}
+            for _ in range(max(1, args.repeat)):
+                for name, func in jobs:
+                    timings[name].append(measure(func, False)[0])
             for name, func in jobs:
-                seconds, _ = measure(func, False)
+                seconds = statistics.median(timings[name])
                 peak = measure(func, True)[1] if memory else 0.0
                 out = root / ("floor.json" if name == "floor:orjson" else "floor.nq" if name == "floor:nquads"
                               else f"out.{name}")

@@ -3,9 +3,9 @@ every relation as its unqualified triple, plus its qualified node when it has an
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from provbridge.translate.records import RDF_NS, RDFS_NS, Element, Iri, QName, Record, Relation, Statement, Value
 from provbridge.translate.values import xsd_datetime_text, xsd_double_text, xsd_integer_type
@@ -45,6 +45,8 @@ RELATION_TERMS: dict[str, tuple[str, str | None, str | None, str | None, str | N
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 Triple = tuple[str, str, str]
+CHUNK_CHARS = 1 << 20  # characters of N-Triples/N-Quads per piece written
+CACHE_SIZE = 1024  # cached attribute texts per value type before the cache starts over
 
 
 class Terms:
@@ -64,6 +66,8 @@ class Terms:
             datetime: self._datetime, QName: self.node, Iri: self.iri,
         }
         self.node_of: Callable[[str], str] = self._compact if compact else self._full
+        # prefix -> "<" + namespace IRI: the opening of every full IRI in that namespace
+        self.open_iris = {prefix: "<" + iri for prefix, iri in self.prefixes.items()}
         self._cache: dict[str, str] = {}
 
     # -- nodes ----------------------------------------------------------------------------------------
@@ -72,7 +76,7 @@ class Terms:
 
     def _full(self, qname: str) -> str:
         prefix, _, local = qname.partition(":")
-        return f"<{self.prefixes[prefix]}{local}>"
+        return f"{self.open_iris[prefix]}{local}>"
 
     def node(self, qname: str) -> str:
         return self.node_of(qname)
@@ -128,25 +132,63 @@ class TripleMapper:
         self.derived = v("prov:wasDerivedFrom")
         self.at_time = v("prov:atTime")
 
-    def lines(self, record: Record, end: str) -> str:
-        """The N-Triples/N-Quads lines of one record, each ending with ``end`` (graph term, `` .``, newline)."""
-        if type(record) is Element:
-            node = self.terms.node_of
-            s = node(record.id)
-            literal = self.terms._literal
-            predicates = self.predicates
-            parts = [f"{s} {self.rdf_type} {self.classes[record.kind]}{end}"]
-            for key, value in record.attrs:
-                p = predicates.get(key) or self.predicate(key)
-                parts.append(f"{s} {p} {literal[type(value)](value)}{end}")
-            return "".join(parts)
-        if type(record) is Statement:  # a stored graph's triple, already in N-Triples terms
-            return f"{record.subject} {record.predicate} {record.object}{end}"
-        rel: Relation = record  # type: ignore[assignment]
-        if not rel.qualified and rel.kind != "wasRevisionOf":
-            node = self.terms.node_of
-            return f"{node(rel.subject)} {self.relations[rel.kind][0]} {node(rel.object)}{end}"
-        return "".join(f"{s} {p} {o}{end}" for s, p, o in self.triples(rel))
+    def chunks(self, records: Iterable[Record], end: str, size: int = CHUNK_CHARS) -> Iterator[str]:
+        """The N-Triples/N-Quads lines of ``records``, each ending with ``end`` (graph term, `` .``, newline),
+        joined into pieces of about ``size`` characters. One loop, no call per triple: subjects are written
+        once per element (``s + s.join(rest)``), and the repeated ``predicate object end`` texts of string
+        and node attributes are cached (cleared when large, so memory stays flat)."""
+        terms = self.terms
+        namespaces = terms.open_iris
+        literal = terms._literal
+        predicate = self.predicate
+        type_end = {kind: f" {self.rdf_type} {cls}{end}" for kind, cls in self.classes.items()}
+        unqualified = {kind: f" {terms_[0]} " for kind, terms_ in self.relations.items() if kind != "wasRevisionOf"}
+        caches: dict[type, dict[tuple[str, Value], str]] = {str: {}, QName: {}, int: {}}
+        parts: list[str] = []
+        append = parts.append
+        count = 0
+        for record in records:
+            kind = type(record)
+            if kind is Relation:
+                kind_, subject, obj, ident, time, secondary, attrs = record  # type: ignore[misc]
+                middle = unqualified.get(kind_)
+                if middle is None or ident or time or secondary or attrs:
+                    text = "".join(f"{s} {p} {o}{end}" for s, p, o in self.triples(record))
+                else:
+                    a, _, b = subject.partition(":")
+                    c, _, d = obj.partition(":")
+                    text = f"{namespaces[a]}{b}>{middle}{namespaces[c]}{d}>{end}"
+            elif kind is Element:
+                kind_, ident, pairs = cast(Element, record)
+                a, _, b = ident.partition(":")
+                s = f"{namespaces[a]}{b}>"
+                rest = [type_end[kind_]]
+                add = rest.append
+                for pair in pairs:
+                    value = pair[1]
+                    cache = caches.get(type(value))
+                    if cache is None:
+                        add(f" {predicate(pair[0])} {literal[type(value)](value)}{end}")
+                        continue
+                    found = cache.get(pair)
+                    if found is None:
+                        if len(cache) >= CACHE_SIZE:
+                            cache.clear()
+                        found = cache[pair] = f" {predicate(pair[0])} {literal[type(value)](value)}{end}"
+                    add(found)
+                text = s + s.join(rest)
+            elif kind is Statement:  # a stored graph's triple, already in N-Triples terms
+                text = f"{record[0]} {record[1]} {record[2]}{end}"
+            else:
+                text = "".join(f"{s} {p} {o}{end}" for s, p, o in self.triples(record))
+            append(text)
+            count += len(text)
+            if count >= size:
+                yield "".join(parts)
+                parts.clear()
+                count = 0
+        if parts:
+            yield "".join(parts)
 
     def predicate(self, key: str) -> str:
         found = self.predicates.get(key)

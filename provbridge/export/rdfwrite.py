@@ -10,7 +10,6 @@ from provbridge.translate import Translation
 from provbridge.translate.records import Record
 
 CHUNK = 2000  # records per write
-CHUNK_CHARS = 1 << 20  # characters of N-Quads per write (records vary from one line to a dozen)
 
 
 def _flush(out: BinaryIO, lines: list[str]) -> None:
@@ -22,25 +21,13 @@ def write_nquads(translation: Translation, out: BinaryIO, *, graphs: bool = True
     """N-Quads (one named graph per trial, the bundle descriptions in the default graph), or N-Triples
     with every graph merged when ``graphs`` is false."""
     mapper = TripleMapper(Terms(translation.prefixes, compact=False))
-    lines: list[str] = []
-    _lines(mapper, translation.document_records(imported=graphs), " .\n", lines, out)
+    write = out.write
+    for text in mapper.chunks(translation.document_records(imported=graphs), " .\n"):
+        write(text.encode("utf-8"))
     for part in translation.parts:
         end = f" {mapper.terms.node(part.bundle_id)} .\n" if graphs else " .\n"
-        _lines(mapper, part.records(), end, lines, out)
-    _flush(out, lines)
-
-
-def _lines(mapper: TripleMapper, records: Iterable[Record], end: str, lines: list[str], out: BinaryIO) -> None:
-    record_lines = mapper.lines
-    append = lines.append
-    size = 0
-    for record in records:
-        text = record_lines(record, end)
-        append(text)
-        size += len(text)
-        if size >= CHUNK_CHARS:
-            size = 0
-            _flush(out, lines)
+        for text in mapper.chunks(part.records(), end):
+            write(text.encode("utf-8"))
 
 
 def write_turtle(translation: Translation, out: BinaryIO, *, graphs: bool = True) -> None:

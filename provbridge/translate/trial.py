@@ -235,6 +235,8 @@ class TrialTranslation:
         blocks: set[int] = set()  # module and cell executions: their children are the top-level operations
         steps = StepIndex()
         plans = self._plans
+        texts = Texts()  # statement texts recur on every execution of a statement
+        statement_class = ("prov:type", QName("pb:StatementExecution"))
         for (exec_id, parent, kind, code_id, name, started, ended, count, status, exec_count, cell_id,
              lineno, text) in t.conn.execute(
             "SELECT e.id, e.parent, e.kind, e.code_id, e.name, e.started_at, e.ended_at, e.count, e.status, "
@@ -243,12 +245,13 @@ class TrialTranslation:
             (t.id,),
         ):
             ident = f"{p}e{exec_id}"
-            attrs: Attrs = [("prov:type", QName(EXECUTION_CLASSES.get(kind, "pb:StatementExecution")))]
+            attrs: Attrs = [statement_class if kind == "statement" else
+                            ("prov:type", QName(EXECUTION_CLASSES.get(kind, "pb:StatementExecution")))]
             if started is not None:
                 attrs.append(("prov:startTime", posix_time(started)))  # type: ignore[arg-type]
             if ended is not None:
                 attrs.append(("prov:endTime", posix_time(ended)))  # type: ignore[arg-type]
-            label = clean_text(text if text is not None else name)
+            label = texts.clean(text if text is not None else name)
             attrs.append(("prov:label", label))
             attrs.append(partof)
             if parent is not None:
@@ -275,7 +278,7 @@ class TrialTranslation:
                         if subject is not None:
                             found += tags.get(("cell", subject), ())
                 attrs += [("pb:tag", tag) for tag in dict.fromkeys(found)]
-            yield Element("activity", ident, tuple(attrs))
+            yield tuple.__new__(Element, ("activity", ident, tuple(attrs)))
             last_child[parent] = exec_id
             if parent in blocks:
                 steps.add(parent, label, lineno)
@@ -303,7 +306,9 @@ class TrialTranslation:
 
     def _version_records(self) -> Iterator[Record]:
         p = self.p
-        variable_id = self.variable_id
+        variables: dict[tuple[str, str], str] = {}  # (scope, name) -> variable id
+        texts = Texts()  # names, scopes and types recur on every version
+        new = tuple.__new__  # records built without a Python-level __new__ call per row
         vv = ("prov:type", QName("pb:VariableVersion"))
         fv = ("prov:type", QName("pb:FileVersion"))
         for (vid, name, scope, kind, exec_id, type_name, value, text, summary, count, written_at) in \
@@ -331,8 +336,8 @@ class TrialTranslation:
                     else:
                         yield Relation("wasGeneratedBy", ident, f"{p}e{exec_id}")
                 continue
-            attrs = [vv, ("pb:name", clean_text(name)), ("pb:scope", clean_text(scope)), ("pb:binding", kind),
-                     ("pb:valueType", clean_text(type_name))]
+            attrs = [vv, ("pb:name", texts.clean(name)), ("pb:scope", texts.clean(scope)), ("pb:binding", kind),
+                     ("pb:valueType", texts.clean(type_name))]
             exact = scalar(type_name, value)
             if exact is not None:
                 attrs.append(("prov:value", exact))
@@ -342,10 +347,13 @@ class TrialTranslation:
                 attrs.append(("pb:summary", clean_text(summary)))
             if count != 1:
                 attrs.append(("pb:count", count))
-            yield Element("entity", ident, tuple(attrs))
-            yield Relation("specializationOf", ident, variable_id(scope, name))
+            yield new(Element, ("entity", ident, tuple(attrs)))
+            variable = variables.get((scope, name))
+            if variable is None:
+                variable = variables[scope, name] = self.variable_id(scope, name)
+            yield new(Relation, ("specializationOf", ident, variable, None, None, None, ()))
             if exec_id is not None:
-                yield Relation("wasGeneratedBy", ident, f"{p}e{exec_id}")
+                yield new(Relation, ("wasGeneratedBy", ident, f"{p}e{exec_id}", None, None, None, ()))
 
     def _file_records(self) -> Iterator[Record]:
         p = self.p
@@ -392,16 +400,18 @@ class TrialTranslation:
 
     def _derivation_records(self) -> Iterator[Record]:
         p = self.p
+        new = tuple.__new__
         revisions = self._revisions
         for vid, source in self.trial.conn.execute(
             "SELECT id, source FROM derivations WHERE trial_id = ? ORDER BY id, source", (self.trial.id,)
         ):
             if revisions and (vid, source) in revisions:
                 continue
-            yield Relation("wasDerivedFrom", f"{p}v{vid}", f"{p}v{source}")
+            yield new(Relation, ("wasDerivedFrom", f"{p}v{vid}", f"{p}v{source}", None, None, None, ()))
 
     def _usage_records(self) -> Iterator[Record]:
         p = self.p
+        new = tuple.__new__
         reads = self._file_reads
         for exec_id, vid in self.trial.conn.execute(
             "SELECT exec_id, version_id FROM usages WHERE trial_id = ? ORDER BY exec_id, version_id",
@@ -409,7 +419,7 @@ class TrialTranslation:
         ):
             if reads and (exec_id, vid) in reads:
                 continue
-            yield Relation("used", f"{p}e{exec_id}", f"{p}v{vid}")
+            yield new(Relation, ("used", f"{p}e{exec_id}", f"{p}v{vid}", None, None, None, ()))
 
     def _artifact_records(self) -> Iterator[Record]:
         p = self.p
@@ -429,6 +439,24 @@ class TrialTranslation:
             yield Relation("wasGeneratedBy", ident, self.trial_id, id=f"{p}gen-{ident[len(p):]}", time=when)
             if version is not None:
                 yield Relation("alternateOf", ident, f"{p}v{version}")
+
+
+class Texts:
+    """Cleaned texts (translate.values.clean_text) of the values that recur row after row (names, scopes,
+    statement texts); starts over past SIZE entries, so memory stays flat."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+
+    def clean(self, text: str) -> str:
+        found = self.known.get(text)
+        if found is None:
+            if len(self.known) >= self.SIZE:
+                self.known.clear()
+            found = self.known[text] = clean_text(text)
+        return found
 
 
 class StepIndex:

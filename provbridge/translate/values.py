@@ -17,7 +17,7 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def clean_text(text: str) -> str:
     """``text`` with characters that XML 1.0 cannot carry replaced by U+FFFD, so every format agrees."""
-    if _BAD_CHARS.search(text) is None:
+    if text.isprintable() or _BAD_CHARS.search(text) is None:  # every bad character is unprintable
         return text
     return _BAD_CHARS.sub("\ufffd", text)
 
