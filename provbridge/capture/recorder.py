@@ -133,7 +133,7 @@ class Recorder:
         self.calls: dict[tuple[int, int], int] = {}  # (calling function, callee) -> calls so far
         self.merged: dict[tuple[int, int], Scope] = {}  # (calling function, callee) -> merged activation
         self.file_versions: dict[tuple[str, str], int] = {}
-        self.sampled: dict[int, tuple[str, str, str, int]] = {}  # versions whose hash was sampled
+        self.sampled: dict[int, tuple[str, str, str, int, str]] = {}  # versions whose hash was sampled
         self.opaque: dict[int, StmtInfo] = {}  # granularity 0: version id of a user function -> its definition
         self.summaries: dict[CodeType, FunctionSummary] = {}  # user functions: what they may change in place
         self.changes_cache: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # id(summary) -> changes
@@ -438,9 +438,14 @@ class Recorder:
         vid = next(self.ids)
         tid = self.tid
         type_name, scalar, text, summary = summarize(value, name)
-        self.b_ver.append((tid, vid, name, target.name, kind, eid, type_name, scalar, text, summary, 1))
         if summary is not None and '"sampled"' in summary:
-            self.sampled[vid] = (name, target.name, kind, eid)
+            before = self.sampled.get(target.vars.get(name, 0)) if kind == "mutate" else None
+            if before is not None and before[4] == summary:
+                # changed in place where the sample does not look: this version is hashed exactly
+                type_name, scalar, text, summary = summarize_final(value, name)
+            else:
+                self.sampled[vid] = (name, target.name, kind, eid, summary)
+        self.b_ver.append((tid, vid, name, target.name, kind, eid, type_name, scalar, text, summary, 1))
         if reads:
             self.b_der.extend([(tid, vid, r) for r in reads if r != vid])
         target.vars[name] = vid
