@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from provbridge import formats
 from provbridge.errors import FormatError, ProvbridgeError
-from provbridge.export.registry import Format, find_format
+from provbridge.formats import DocumentFormat
 from provbridge.schemas import schema_file
 from provbridge.xmlsafe import PROLOG_LIMIT, dtd_problem, looks_like_xml
 
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 
     from provbridge.provdm.model import Document
 
-RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld"}
-PROV_READ_FORMATS = {"json": "json", "xml": "xml", "provn": "provn"}
 MAX_PROBLEMS = 200
 TIME_KEYS = ("prov:time", "prov:startTime", "prov:endTime")
 # an xsd:dateTime without a timezone (XML Schema allows it; RFC 3339, the JSON Schema format, does not)
@@ -42,7 +41,7 @@ IMPORT_WARNINGS = 20  # violations import prints, then a count
 class Validation:
     """The outcome of checking one document: its format, problems (invalid when any) and warnings."""
 
-    format: Format
+    format: DocumentFormat
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -63,23 +62,30 @@ def _need(module: str) -> Any:
     return require(module, "validation")
 
 
-def sniff(data: bytes) -> Format:
+def sniff(data: bytes) -> DocumentFormat:
     """Guess a document's format from its first bytes."""
     head = data[:4096].lstrip()
     if head.startswith((b"{", b"[")):
-        return find_format("jsonld" if b'"@' in head else "json")
-    if head.startswith(b"<?xml") or head.startswith(b"<prov:"):
-        return find_format("xml")
-    if head.startswith(b"document"):
-        return find_format("provn")
-    if b"{" in head and (b"@prefix" in head or b"PREFIX" in head):
-        return find_format("trig")
-    if head.startswith((b"@prefix", b"PREFIX", b"@base")):
-        return find_format("ttl")
-    return find_format("nq")
+        name = "jsonld" if b'"@' in head else "json"
+    elif head.startswith(b"<?xml") or head.startswith(b"<prov:"):
+        name = "xml"
+    elif head.startswith(b"document"):
+        name = "provn"
+    elif b"{" in head and (b"@prefix" in head or b"PREFIX" in head):
+        name = "trig"
+    elif head.startswith((b"@prefix", b"PREFIX", b"@base")):
+        name = "ttl"
+    else:
+        name = "nq"
+    return _format(name)
 
 
-def validate(path: str | Path, fmt: str | None = None) -> tuple[Format, list[str]]:
+def _format(fmt: str | DocumentFormat) -> DocumentFormat:
+    """The validated format ``fmt`` names (a format of the table is itself)."""
+    return fmt if isinstance(fmt, DocumentFormat) else formats.find(fmt, use="validate")
+
+
+def validate(path: str | Path, fmt: str | None = None) -> tuple[DocumentFormat, list[str]]:
     """Check a PROV document; returns its format and the problems found (empty when valid)."""
     result = check_document(path, fmt)
     return result.format, result.problems
@@ -96,26 +102,26 @@ def check_document(path: str | Path, fmt: str | None = None, *, constraints: boo
         if problem:  # before lxml or the prov package could expand or fetch anything
             raise FormatError(f"{path}: {problem}; remove the DOCTYPE")
     try:
-        chosen = find_format(fmt, path, default=None)
+        chosen = formats.find(fmt, path, use="validate")
     except FormatError:
         if fmt:
             raise
         chosen = sniff(data)
     base = Path(path).resolve().as_uri()  # relative IRIs resolve against the document, as import does
     result = Validation(chosen)
-    if chosen.name == "json":
-        result.problems = _check_json(data, result.warnings)
-    elif chosen.name == "xml":
-        result.problems = _check_xml(data)
-        result.warnings += _xml_time_warnings(data)
-    elif chosen.name == "provn":
-        result.problems = _read_back(data, "provn")
-        result.warnings += _provn_time_warnings(data)
-    else:
+    if chosen.rdf is not None:
         result.problems = _check_rdf(data, chosen, result.warnings, base)
+    elif chosen.name == "json":
+        result.problems = _check_json(data, chosen, result.warnings)
+    elif chosen.name == "xml":
+        result.problems = _check_xml(data, chosen)
+        result.warnings += _xml_time_warnings(data)
+    else:
+        result.problems = _read_back(data, chosen)
+        result.warnings += _provn_time_warnings(data)
     if constraints:
         try:
-            document = read_model(data, chosen.name, base)
+            document = read_model(data, chosen, base)
         except FormatError as exc:
             result.problems.append(f"constraints: cannot read the document: {_one_line(exc)}")
         except Exception as exc:  # a reader's bug is one line, never a traceback
@@ -135,44 +141,48 @@ def check(document: Document) -> Any:
     return check_constraints(document)
 
 
-def read_model(data: bytes, fmt: str, base: str | None = None) -> Document:
-    """A document in format ``fmt`` (a format name of the registry) as the in-memory PROV-DM model;
-    relative IRIs of RDF syntaxes resolve against ``base`` (the document's own URI, as ``import`` does)."""
-    if fmt == "provn":
+def read_model(data: bytes, fmt: str | DocumentFormat, base: str | None = None) -> Document:
+    """A document in format ``fmt`` (a format of :mod:`provbridge.formats`, or its name) as the in-memory
+    PROV-DM model; relative IRIs of RDF syntaxes resolve against ``base`` (the document's own URI, as
+    ``import`` does)."""
+    chosen = _format(fmt)
+    if chosen.rdf is not None:
+        from provbridge.provdm.rdf import from_quads
+
+        quads, prefixes, _ = _rdf_quads(data, chosen, base)
+        return from_quads(quads, prefixes)
+    if chosen.name == "provn":
         from provbridge.provdm.provn_read import read_provn
 
         return read_provn(data)
-    if fmt == "json":
+    if chosen.name == "json":
         from provbridge.provdm.provjson import loads
 
         return loads(data)
-    if fmt == "xml":
-        from provbridge.provdm.provxml import loads as load_xml
+    from provbridge.provdm.provxml import loads as load_xml
 
-        return load_xml(data)
-    from provbridge.provdm.rdf import from_quads
-
-    quads, prefixes, _ = _rdf_quads(data, fmt, base)
-    return from_quads(quads, prefixes)
+    return load_xml(data)
 
 
-def _rdf_quads(data: bytes, fmt: str, base: str | None) -> tuple[list[pyoxigraph.Quad], dict[str, str], bytes | None]:
-    """The quads of an RDF document and its prefixes, as ``import`` reads it: JSON-LD that pyoxigraph
-    cannot read, or reads without any PROV term, is read as PROV-JSONLD by the ``prov`` package (then the
-    N-Quads it converts to are returned too); FormatError (one line) when it cannot be read."""
+def _rdf_quads(data: bytes, chosen: DocumentFormat,
+               base: str | None) -> tuple[list[pyoxigraph.Quad], dict[str, str], bytes | None]:
+    """The quads of an RDF document and its prefixes, as ``import`` reads it: an RDF syntax the ``prov``
+    package reads too (JSON-LD) that pyoxigraph cannot read, or reads without any PROV term, is read by the
+    ``prov`` package (PROV-JSONLD; then the N-Quads it converts to are returned too); FormatError (one line)
+    when it cannot be read."""
     import pyoxigraph
 
     error: str | None = None
     quads: list[pyoxigraph.Quad] = []
     prefixes: dict[str, str] = {}
     try:
-        parser = pyoxigraph.parse(data, format=_rdf_formats()[fmt], base_iri=base)
+        parser = pyoxigraph.parse(data, format=chosen.rdf, base_iri=base)
         quads = list(parser)
         prefixes = dict(getattr(parser, "prefixes", {}) or {})
     except SyntaxError as exc:
         error = _one_line(exc)
-    if fmt == "jsonld" and (error is not None or not any(_is_prov(quad) for quad in quads)):
-        converted = _prov_jsonld(data)
+    if chosen.prov is not None and (error is not None or not any(_is_prov(quad) for quad in quads)):
+        converted = _prov_jsonld(data, chosen.prov)
         if converted is not None:
             return list(pyoxigraph.parse(converted, format=pyoxigraph.RdfFormat.N_QUADS)), {}, converted
     if error is not None:
@@ -188,30 +198,22 @@ def _is_prov(quad: Any) -> bool:
         and quad.object.value.startswith(prov))
 
 
-def _rdf_formats() -> dict[str, Any]:
-    import pyoxigraph
-
-    return {"ttl": pyoxigraph.RdfFormat.TURTLE, "trig": pyoxigraph.RdfFormat.TRIG,
-            "nq": pyoxigraph.RdfFormat.N_QUADS, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-            "jsonld": pyoxigraph.RdfFormat.JSON_LD, "rdf": pyoxigraph.RdfFormat.RDF_XML}
-
-
-def _prov_jsonld(data: bytes) -> bytes | None:
+def _prov_jsonld(data: bytes, syntax: str) -> bytes | None:
     """PROV-JSONLD (whose remote context pyoxigraph does not fetch) as N-Quads, read by the ``prov`` package
-    the way ``import`` reads it; ``None`` when it cannot read it either."""
+    (its ``syntax``) the way ``import`` reads it; ``None`` when it cannot read it either."""
     from prov.model import ProvDocument
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            document = ProvDocument.deserialize(content=data, format="jsonld")
+            document = ProvDocument.deserialize(content=data, format=syntax)
             text: Any = document.serialize(format="rdf", rdf_format="nquads")
         except Exception:  # the prov readers raise many exception types
             return None
     return text.encode("utf-8") if isinstance(text, str) else bytes(text)
 
 
-def import_warnings(stream: Any, fmt: str, label: str, base: str | None = None) -> list[str]:
+def import_warnings(stream: Any, fmt: str | DocumentFormat, label: str, base: str | None = None) -> list[str]:
     """PROV-CONSTRAINTS violations of a document ``import`` just stored as it is, printed as warnings on
     stderr (one line each) and returned. Documents over ``IMPORT_CHECK_LIMIT`` bytes are not checked
     (the check holds the whole document in memory; ``validate --constraints`` checks any size)."""
@@ -239,7 +241,7 @@ def import_warnings(stream: Any, fmt: str, label: str, base: str | None = None) 
     return lines
 
 
-def _read_back(data: bytes, fmt: str) -> list[str]:
+def _read_back(data: bytes, chosen: DocumentFormat) -> list[str]:
     """Problems the ``prov`` package reports reading the document (errors and warnings)."""
     import prov
 
@@ -247,7 +249,7 @@ def _read_back(data: bytes, fmt: str) -> list[str]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            prov.read(io.BytesIO(data), format=fmt)
+            prov.read(io.BytesIO(data), format=chosen.prov)
         except Exception as exc:  # the prov readers raise many exception types
             problems.append(f"prov: cannot read the document: {_one_line(exc)}")
     problems += [f"prov: {_one_line(w.message)}" for w in caught]
@@ -270,7 +272,7 @@ def _local_times(node: Any, path: str, found: list[str]) -> Any:
     return node
 
 
-def _check_json(data: bytes, notes: list[str] | None = None) -> list[str]:
+def _check_json(data: bytes, chosen: DocumentFormat, notes: list[str] | None = None) -> list[str]:
     jsonschema = _need("jsonschema")
     try:
         document = json.loads(data)
@@ -287,10 +289,10 @@ def _check_json(data: bytes, notes: list[str] | None = None) -> list[str]:
         f"schema: /{'/'.join(str(p) for p in error.absolute_path)}: {_one_line(error.message)}"
         for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     ]
-    return problems + _read_back(data, "json")
+    return problems + _read_back(data, chosen)
 
 
-def _check_xml(data: bytes) -> list[str]:
+def _check_xml(data: bytes, chosen: DocumentFormat) -> list[str]:
     from lxml import etree
 
     try:
@@ -305,19 +307,20 @@ def _check_xml(data: bytes) -> list[str]:
         return [f"schema: cannot validate: {_one_line(exc)}"]
     if not valid:
         problems = [f"schema: line {e.line}: {_one_line(e.message)}" for e in schema.error_log]
-    return problems + _read_back(data, "xml")
+    return problems + _read_back(data, chosen)
 
 
-def _check_rdf(data: bytes, chosen: Format, notes: list[str] | None = None, base: str | None = None) -> list[str]:
+def _check_rdf(data: bytes, chosen: DocumentFormat, notes: list[str] | None = None,
+               base: str | None = None) -> list[str]:
     import pyoxigraph
 
-    rdf_format = chosen.name
+    syntax = chosen.rdflib
     try:
-        quads, _, converted = _rdf_quads(data, chosen.name, base)
+        quads, _, converted = _rdf_quads(data, chosen, base)
     except FormatError as exc:
         return [f"{chosen.name}: {exc}"]
     if converted is not None:  # PROV-JSONLD, as import reads it: checked as the PROV-O it converts to
-        data, rdf_format = converted, "nq"
+        data, syntax = converted, _format("nq").rdflib
     if not quads:
         return [f"{chosen.name}: the document holds no triples"]
     if notes is not None:
@@ -327,8 +330,8 @@ def _check_rdf(data: bytes, chosen: Format, notes: list[str] | None = None, base
     rdflib = _need("rdflib")
     pyshacl = _need("pyshacl")
     dataset = rdflib.Dataset()
-    dataset.parse(data=data, format=RDFLIB_FORMATS[rdf_format], publicID=base)
-    shapes = rdflib.Graph().parse(schema_file("provbridge-shapes.ttl"), format="turtle")
+    dataset.parse(data=data, format=syntax, publicID=base)
+    shapes = rdflib.Graph().parse(schema_file("provbridge-shapes.ttl"), format=_format("ttl").rdflib)
     conforms, report, _ = pyshacl.validate(dataset, shacl_graph=shapes, inference="none")
     if conforms:
         return []
