@@ -146,3 +146,17 @@ def test_the_prov_packages_prov_jsonld_of_its_json_corpus() -> None:
         same = canonical(loads(jsonld.encode() if isinstance(jsonld, str) else jsonld)) == canonical(load_json(json))
         counts["same" if same else "differ"] += 1
     assert counts["differ"] == 0 and counts["same"] >= 100, counts
+
+
+def test_read_without_the_prov_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``convert``, ``dot`` and ``import`` (prov_o_quads) read PROV-JSONLD with the ``prov`` package gone."""
+    import sys
+
+    from provbridge.provdm.syntax import prov_o_quads
+
+    for name in ["prov", *(m for m in sys.modules if m.startswith("prov."))]:
+        monkeypatch.setitem(sys.modules, name, None)  # importing any of them now fails
+    quads, prefixes, notes = prov_o_quads(_document(), "jsonld")
+    assert prefixes == {"ex": EX} and notes == []
+    assert {str(q.graph_name) for q in quads} == {"DEFAULT", f"<{EX}b1>"}
+    assert len(read(_document(), SYNTAXES["jsonld"]).records) == 15
