@@ -18,11 +18,11 @@ import pyoxigraph as ox
 
 from provbridge import __version__
 from provbridge.errors import FormatError
-from provbridge.export.validation import import_warnings
+from provbridge.export.validation import IMPORT_CHECK_LIMIT, import_warnings
 from provbridge.imports.formats import ImportFormat, import_format
 from provbridge.imports.reader import Quads
 from provbridge.progress import Progress
-from provbridge.store.graphs import GraphWriter
+from provbridge.store.graphs import GraphWriter, graph_info, triple_lines
 from provbridge.store.writer import utcnow
 from provbridge.xmlsafe import check_xml
 
@@ -63,7 +63,11 @@ def import_document(store: Store, source: Source, fmt: str | None = None, *, nam
                     bar.enabled = bar.enabled and progress
                     quads = Quads(stream, chosen, base_iri=base_iri, use_prov=use_prov, advance=bar.advance)
                     trials = _store(store, quads, chosen, label=label, digest=digest, base=base)
+                for note in quads.notes:  # what the PROV-DM -> PROV-O mapping kept as attributes or left out
+                    print(f"provbridge: warning: {label}: {note}", file=sys.stderr)
                 import_warnings(stream, chosen.name, label, base_iri)  # PROV-CONSTRAINTS: warn, store as it is
+                if size is not None and size <= IMPORT_CHECK_LIMIT:
+                    record_unification(store, trials)
                 return trials
             except FormatError as exc:
                 first_error = first_error or exc
@@ -72,6 +76,25 @@ def import_document(store: Store, source: Source, fmt: str | None = None, *, nam
     finally:
         if path is not None:
             stream.close()
+
+
+def record_unification(store: Store, trials: list[Trial]) -> None:
+    """Tag (``prov-unification``: the identifiers) each trial whose stored graph, read by provbridge's PROV-O
+    mapping, fails PROV-CONSTRAINTS unification, so that queries on it can say so without checking again."""
+    from provbridge.provdm.constraints import UNIFICATION_TAG, unification_failures
+    from provbridge.provdm.rdf import graph_records
+
+    with store.conn:
+        for trial in trials:
+            text = "".join(f"{line} .\n" for line in triple_lines(store.conn, trial.id)).encode()
+            parsed = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+            records, _ = graph_records([(q.subject, q.predicate, q.object) for q in parsed])
+            info = graph_info(trial)
+            failed = unification_failures(records, info.prefixes if info else {})
+            if failed:
+                store.conn.execute("INSERT OR REPLACE INTO tags (trial_id, subject_kind, subject, name, value) "
+                                   "VALUES (?, 'trial', ?, ?, ?)", (trial.id, trial.uuid, UNIFICATION_TAG,
+                                                                    ", ".join(failed)))
 
 
 def _open(source: Source, path: Path | None, label: str) -> tuple[str, IO[bytes], int | None]:
@@ -119,15 +142,25 @@ def _already(store: Store, digest: str, fmt: str) -> list[Trial]:
     return [store.trial(tid) for (tid,) in rows]
 
 
-class _Import:
-    """The trials being written for one document, one GraphWriter per graph."""
+def blank_prefix(digest: str, fmt: str) -> str:
+    """The prefix of the blank-node labels of one imported document: ``b`` + 12 hex digits of the SHA-256 of
+    its bytes' SHA-256 and format + ``x``. It keeps them apart from other documents' (blank nodes with one
+    label are one node in a dataset) and is the same each time the same document is imported."""
+    return "b" + hashlib.sha256(f"{digest} {fmt}".encode()).hexdigest()[:12] + "x"
 
-    def __init__(self, conn: sqlite3.Connection, label: str, base: str) -> None:
+
+class _Import:
+    """The trials being written for one document, one GraphWriter per graph. Blank nodes are stored with
+    stable labels (see :meth:`term`)."""
+
+    def __init__(self, conn: sqlite3.Connection, label: str, base: str, blank: str, *, renumber: bool) -> None:
         self.conn = conn
         self.label = label
         self.base = base
         self.writers: dict[str, GraphWriter] = {}
-        self.blank = "b" + uuid.uuid4().hex[:12] + "x"  # keeps blank nodes apart from other imports'
+        self.blank = blank
+        self.renumber = renumber
+        self.blanks: dict[str, str] = {}
         self.now = utcnow()
 
     def writer(self, graph: str) -> GraphWriter:
@@ -148,15 +181,24 @@ class _Import:
         return int(cur.lastrowid or 0)
 
     def term(self, node: Any) -> str:
-        if type(node) is ox.BlankNode:
+        """A node as stored: a blank node is ``_:`` + the document's :func:`blank_prefix` + its label from
+        provbridge's PROV-DM mapping (a hash of its content), or, from an RDF parser (which labels anonymous
+        nodes at random), ``n`` + its position among the document's blank nodes (1, 2... in order of
+        appearance)."""
+        if type(node) is not ox.BlankNode:
+            return str(node)
+        if not self.renumber:
             return f"_:{self.blank}{node.value}"
-        return str(node)
+        found = self.blanks.get(node.value)
+        if found is None:
+            found = self.blanks[node.value] = f"_:{self.blank}n{len(self.blanks) + 1}"
+        return found
 
 
 def _store(store: Store, quads: Quads, fmt: ImportFormat, *, label: str, digest: str, base: str) -> list[Trial]:
     conn = store.conn
     with conn:  # one transaction: every trial of the document, or nothing
-        job = _Import(conn, label, base)
+        job = _Import(conn, label, base, blank_prefix(digest, fmt.name), renumber=not quads.use_prov)
         term = job.term
         writer_for: Callable[[str], GraphWriter] = job.writer
         last_graph: Any = None

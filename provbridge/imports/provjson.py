@@ -1,6 +1,6 @@
 """Streaming PROV-JSON import: the document is read record by record and converted in small batches, so
-memory stays bounded by the batch, not by the document (the ``prov`` package's model of a whole 65 MB
-document took 4.5 GB)."""
+memory stays bounded by the batch, not by the document (a whole-document model of a 65 MB document takes
+gigabytes)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from provbridge.imports.jsonstream import JsonStream, JsonStreamError
 
 BATCH = 2000  # records per small PROV-JSON document handed to the converter
 
-Convert = Callable[[bytes], tuple[list[ox.Quad], dict[str, str]]]
+Convert = Callable[[bytes], tuple[list[ox.Quad], dict[str, str], list[str]]]
 
 
 class _Batch:
@@ -52,10 +52,16 @@ class _Batch:
         return orjson.dumps(doc)
 
 
+def _prefix_map(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise JsonStreamError(f"the prefix of {where} is not an object")
+    return value
+
+
 class ProvJsonQuads:
     """The PROV-O quads of a PROV-JSON document read from a seekable binary stream, batch by batch.
-    ``convert`` turns one small PROV-JSON document into quads and its prefixes (the ``prov`` package's
-    mapping, applied to ``BATCH`` records at a time)."""
+    ``convert`` turns one small PROV-JSON document into quads, its prefixes and the conversion's warnings
+    (provbridge's PROV-O mapping, applied to ``BATCH`` records at a time); ``notes`` collects the warnings."""
 
     def __init__(self, stream: IO[bytes], convert: Convert, *, advance: Any = None, batch: int = BATCH) -> None:
         self.stream = stream
@@ -63,6 +69,7 @@ class ProvJsonQuads:
         self.advance = advance
         self.batch = batch
         self.prefixes: dict[str, str] = {}
+        self.notes: list[str] = []
         self._seen_default: set[ox.Quad] = set()
         self._bundles: set[Any] = set()
 
@@ -72,7 +79,6 @@ class ProvJsonQuads:
             self.stream.seek(0)
             reader = JsonStream(self.stream, self.advance)
             batch = _Batch(top, bundles)
-            converted = False
             for key in reader.members():
                 if key == "prefix":
                     reader.skip()
@@ -80,12 +86,11 @@ class ProvJsonQuads:
                 for bundle, kind, ident in self._records(reader, key):
                     batch.add(bundle, kind, ident, reader.value())
                     if batch.size >= self.batch:
-                        converted = True
                         yield from self._quads(batch.document())
             reader.end()
         except JsonStreamError as exc:
             raise FormatError(f"not valid json ({exc})") from None
-        if batch.size or not converted:
+        if batch.size:  # a document without records gives no quads (the import says it holds none)
             yield from self._quads(batch.document())
 
     @staticmethod
@@ -115,8 +120,7 @@ class ProvJsonQuads:
         bundles: dict[str, dict[str, Any]] = {}
         for key in reader.members():
             if key == "prefix":
-                value = reader.value()
-                top = value if isinstance(value, dict) else {}
+                top = _prefix_map(reader.value(), "the document")
             elif key == "bundle" and reader.peek() == "{":
                 for bundle in reader.members():
                     if reader.peek() != "{":
@@ -124,8 +128,7 @@ class ProvJsonQuads:
                         continue
                     for kind in reader.members():
                         if kind == "prefix":
-                            value = reader.value()
-                            bundles[bundle] = value if isinstance(value, dict) else {}
+                            bundles[bundle] = _prefix_map(reader.value(), f"bundle {bundle!r}")
                         else:
                             reader.skip()
             else:
@@ -134,9 +137,10 @@ class ProvJsonQuads:
         return top, bundles
 
     def _quads(self, document: bytes) -> Iterator[ox.Quad]:
-        quads, prefixes = self.convert(document)
+        quads, prefixes, notes = self.convert(document)
         for prefix, iri in prefixes.items():
             self.prefixes.setdefault(prefix, iri)
+        self.notes.extend(note for note in notes if note not in self.notes)
         bundles = self._bundles
         bundles.update(q.graph_name for q in quads if type(q.graph_name) is ox.NamedNode)
         seen = self._seen_default

@@ -1,10 +1,9 @@
 """Reading a PROV document as a stream of quads: RDF syntaxes with pyoxigraph's streaming parser, PROV-JSON,
-PROV-XML, PROV-N and PROV-JSONLD with the ``prov`` package (converted to PROV-O)."""
+PROV-XML, PROV-N and PROV-JSONLD with provbridge's own PROV-DM readers and PROV-O mapping (provdm.syntax)."""
 
 from __future__ import annotations
 
 import io
-import warnings
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -34,7 +33,8 @@ class CountingReader(io.RawIOBase):
 
 
 class Quads:
-    """The quads of one document; ``prefixes`` holds the namespace prefixes it declared once it was read."""
+    """The quads of one document; ``prefixes`` holds the namespace prefixes it declared and ``notes`` what the
+    PROV-DM -> PROV-O mapping kept as attributes or left out (warnings), once it was read."""
 
     def __init__(self, stream: IO[bytes], fmt: ImportFormat, *, base_iri: str | None, use_prov: bool,
                  advance: Any = None) -> None:
@@ -44,6 +44,7 @@ class Quads:
         self.use_prov = use_prov
         self.advance = advance
         self.prefixes: dict[str, str] = {}
+        self.notes: list[str] = []
 
     def __iter__(self) -> Iterator[ox.Quad]:
         if self.use_prov:
@@ -65,46 +66,29 @@ class Quads:
         if self.fmt.prov == "json":  # streamed: a batch of records in memory at a time
             from provbridge.imports.provjson import ProvJsonQuads
 
-            quads = ProvJsonQuads(self.stream, lambda data: prov_quads(data, "json", "json"), advance=self.advance)
+            quads = ProvJsonQuads(self.stream, lambda data: prov_quads(data, "json"), advance=self.advance)
             yield from quads
-            self.prefixes = quads.prefixes
+            self.prefixes, self.notes = quads.prefixes, quads.notes
             return
         data = self.stream.read()
         if self.advance is not None:
             self.advance(len(data))
-        result, self.prefixes = prov_quads(data, self.fmt.prov, self.fmt.name)
+        result, self.prefixes, self.notes = prov_quads(data, self.fmt.name)
         yield from result
 
 
-def prov_quads(data: bytes, prov_format: str, name: str) -> tuple[list[ox.Quad], dict[str, str]]:
-    """A document read by the ``prov`` package (format ``prov_format``) as PROV-O quads, with its
-    prefixes; FormatError (one line) when it cannot be read or expressed in PROV-O."""
-    from prov.model import ProvDocument
+def prov_quads(data: bytes, name: str) -> tuple[list[ox.Quad], dict[str, str], list[str]]:
+    """A PROV-JSON, PROV-XML, PROV-N or PROV-JSONLD document (format ``name``) as PROV-O quads by provbridge's
+    own mapping, with its prefixes and the mapping's warnings; FormatError (one line) when it cannot be read
+    or holds no PROV records."""
+    from provbridge.provdm.syntax import prov_o_quads
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            document = ProvDocument.deserialize(content=data, format=prov_format)
-        except Exception as exc:  # the prov readers raise many unrelated types on bad input
-            raise FormatError(f"not valid {name} ({_one_line(exc)})") from None
-        if document is None:
-            raise FormatError("holds no PROV records")
-        try:
-            nquads: Any = document.serialize(format="rdf", rdf_format="nquads")
-        except Exception as exc:  # records the prov package cannot map to PROV-O
-            raise FormatError(f"read as {name}, but the prov package cannot express it in PROV-O "
-                              f"({_one_line(exc)})") from None
-    prefixes = _prov_prefixes(document)
-    text = nquads if isinstance(nquads, str) else bytes(nquads).decode("utf-8")
-    return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)), prefixes
-
-
-def _prov_prefixes(document: Any) -> dict[str, str]:
-    prefixes = {ns.prefix: ns.uri for ns in document.namespaces}
-    for bundle in document.bundles:
-        for ns in bundle.namespaces:
-            prefixes.setdefault(ns.prefix, ns.uri)
-    return prefixes
+    try:
+        return prov_o_quads(data, name)
+    except FormatError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:  # a reader's gap
+        raise FormatError(f"not valid {name} ({_one_line(exc)})") from None
 
 
 def _one_line(exc: BaseException) -> str:

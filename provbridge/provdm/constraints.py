@@ -40,6 +40,8 @@ NAMES = {
     54: "impossible-object-property-overlap", 55: "entity-activity-disjoint",
     56: "membership-empty-collection",
 }
+# the trial tag ``import`` gives a trial whose stored graph fails unification (value: the identifiers, ", ")
+UNIFICATION_TAG = "prov-unification"
 # the relations whose "-" is an existential variable (PROV-CONSTRAINTS Definition 4; wasDerivedFrom's
 # generation and usage only when its activity is given)
 EXPANDABLE: dict[str, tuple[str, ...]] = {
@@ -82,6 +84,11 @@ EMPTY_COLLECTION = PROV + "EmptyCollection"
 TYPE = PROV + "type"
 
 
+class UnificationWarning(UserWarning):
+    """A query on an imported trial whose document fails PROV-CONSTRAINTS unification (its answer may join
+    records the document gives distinct arguments under one identifier)."""
+
+
 class Var:
     """An existential variable (an expanded ``-`` or an id/argument an inference introduces)."""
 
@@ -114,7 +121,8 @@ class Stmt:
 @dataclass(frozen=True)
 class Violation:
     """One broken constraint: its PROV-CONSTRAINTS number (0: a rule of another spec, named by ``rule``),
-    its category, what is wrong, the records involved (in PROV-N) and the bundle (``None``: top level)."""
+    its category, what is wrong, the records involved (in PROV-N), the bundle (``None``: top level) and, for
+    a unification failure, the identifier(s) it could not unify the statements of."""
 
     number: int
     category: str
@@ -122,6 +130,7 @@ class Violation:
     records: tuple[str, ...]
     bundle: str | None = None
     rule: str = ""
+    subjects: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -228,8 +237,10 @@ class Instance:
         ordered = sorted(involved, key=lambda record: self.order.get(record, len(self.order)))
         return tuple(dict.fromkeys(self.render(record) for record in ordered))
 
-    def violation(self, number: int, category: str, message: str, *stmts: Stmt, rule: str = "") -> None:
-        self.violations.append(Violation(number, category, message, self._involved(*stmts), self.where, rule))
+    def violation(self, number: int, category: str, message: str, *stmts: Stmt, rule: str = "",
+                  subjects: tuple[str, ...] = ()) -> None:
+        self.violations.append(Violation(number, category, message, self._involved(*stmts), self.where, rule,
+                                         subjects))
 
     def describe(self, event: Term, stmt: Stmt | None) -> str:
         """An event by its id, or (an id the document does not give) by what it is the event of."""
@@ -316,7 +327,7 @@ class Instance:
                     self._add("wasEndedBy", Var(), [term, Var(), Var(), end], "8", origin)
 
     # -- unification (Constraints 22-29 and PROV-Links' unique mention)
-    def _merge(self, keep: Stmt, other: Stmt, number: int, what: str) -> bool:
+    def _merge(self, keep: Stmt, other: Stmt, number: int, what: str, subject: Term) -> bool:
         pair = (id(keep), id(other))
         if pair in self.failed:
             return False
@@ -330,7 +341,7 @@ class Instance:
             self.failed.add(pair)
             message = f"{what}: {self.show(failure.left)} and {self.show(failure.right)} differ"
             rule = "" if number else "PROV-Links mentionOf"
-            self.violation(number, "unification", message, keep, other, rule=rule)
+            self.violation(number, "unification", message, keep, other, rule=rule, subjects=(self.show(subject),))
             return False
         keep.attrs |= other.attrs
         keep.origin += [r for r in other.origin if r not in keep.origin]
@@ -338,7 +349,7 @@ class Instance:
             keep.inferred = ""
         return True
 
-    def _groups(self) -> Iterator[tuple[list[Stmt], int, str]]:
+    def _groups(self) -> Iterator[tuple[list[Stmt], int, str, Term]]:
         keyed: dict[tuple[int, str, Term, Term], list[Stmt]] = defaultdict(list)
         for s in self.stmts:
             ident = self.find(s.id)
@@ -365,7 +376,7 @@ class Instance:
                     what += f" {'started' if number == 26 else 'ended'} by {self.show(key[3])}"
                 if number == 0:
                     what = f"mentionOf {self.show(key[2])} (an entity is a mention of one entity in one bundle)"
-                yield members, number, what
+                yield members, number, what, key[2]
 
     def normalise(self) -> None:
         """Merge statements the key and uniqueness constraints identify, until nothing changes."""
@@ -373,11 +384,11 @@ class Instance:
         changed = True
         while changed:
             changed = False
-            for members, number, what in list(self._groups()):
+            for members, number, what, subject in list(self._groups()):
                 live = [m for m in members if m in self._alive]
                 keep = live[0] if live else None
                 for other in live[1:]:
-                    if keep is not None and self._merge(keep, other, number, what):
+                    if keep is not None and self._merge(keep, other, number, what, subject):
                         self._alive.discard(other)
                         changed = True
             self.stmts = [s for s in self.stmts if s in self._alive]
@@ -405,7 +416,7 @@ class Instance:
                 what = "start" if number == 28 else "end"
                 message = (f"the {what} time of {self.show(activity.id)}: "
                            f"{self.show(failure.left)} and {self.show(failure.right)} differ")
-                self.violation(number, "unification", message, activity, s)
+                self.violation(number, "unification", message, activity, s, subjects=(self.show(activity.id),))
         return len(self.binding) != before
 
     def _influences(self) -> bool:
@@ -431,7 +442,8 @@ class Instance:
                         self.failed.add(key)
                         message = (f"wasInfluencedBy {self.show(influence.id)} (Inference 15 from its {other.kind}): "
                                    f"{self.show(failure.left)} and {self.show(failure.right)} differ")
-                        self.violation(23, "unification", message, influence, other)
+                        self.violation(23, "unification", message, influence, other,
+                                       subjects=(self.show(influence.id),))
         return len(self.binding) != before
 
     # -- typing (Constraint 50) and impossibility (52-56)
@@ -528,6 +540,15 @@ def check_instance(records: Iterable[Record], prefixes: dict[str, str], bundle: 
     instance.check_types()
     check_ordering(instance)
     return Report(instance.violations, instance.warnings)
+
+
+def unification_failures(records: Iterable[Record], prefixes: dict[str, str]) -> list[str]:
+    """The identifiers (as PROV-N names) whose statements in one instance cannot be unified (Constraints
+    22-29, PROV-Links' unique mention), sorted: only the inferences and merging, not the other checks."""
+    instance = Instance(records, prefixes, None)
+    instance.infer()
+    instance.normalise()
+    return sorted({subject for v in instance.violations if v.category == "unification" for subject in v.subjects})
 
 
 def check(document: Document) -> Report:

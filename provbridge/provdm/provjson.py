@@ -87,9 +87,11 @@ def _json_value(raw: Any, prefixes: dict[str, str]) -> Value:
         return Literal(repr(raw), _XSD_DOUBLE)
     if isinstance(raw, str):
         return literal(raw)
-    if isinstance(raw, dict) and "$" in raw:
+    if isinstance(raw, dict) and "$" in raw and isinstance(raw["$"], (str, int, float)):
         text = str(raw["$"])
         datatype = raw.get("type")
+        if not isinstance(datatype, (str, type(None))) or not isinstance(raw.get("lang"), (str, type(None))):
+            raise FormatError(f"PROV-JSON: the type and lang of {orjson.dumps(raw).decode()[:80]} must be strings")
         if datatype in QNAME_TYPES:
             return qname_value(expand(text, prefixes), text)
         expanded = expand(str(datatype), prefixes) if datatype else None
@@ -97,11 +99,16 @@ def _json_value(raw: Any, prefixes: dict[str, str]) -> Value:
     raise FormatError(f"PROV-JSON: cannot read the attribute value {orjson.dumps(raw).decode()[:80]}")
 
 
-def _prefixes(raw: Any, inherited: dict[str, str]) -> dict[str, str]:
+def _prefixes(raw: Any, inherited: dict[str, str], where: str) -> dict[str, str]:
     found = dict(inherited)
-    if isinstance(raw, dict):
-        for prefix, iri in raw.items():
-            found["" if prefix == "default" else str(prefix)] = str(iri)
+    if raw is None:
+        return found
+    if not isinstance(raw, dict):
+        raise FormatError(f"PROV-JSON: the prefix of {where} must be an object of prefix: IRI members")
+    for prefix, iri in raw.items():
+        if not isinstance(iri, str):
+            raise FormatError(f"PROV-JSON: prefix {prefix!r} of {where} must name an IRI string")
+        found["" if prefix == "default" else str(prefix)] = iri
     return found
 
 
@@ -152,14 +159,17 @@ def loads(data: bytes | str) -> Document:
         raise FormatError(f"not valid JSON ({exc})") from None
     if not isinstance(raw, dict):
         raise FormatError("PROV-JSON: the document must be a JSON object")
-    prefixes = _prefixes(raw.get("prefix"), {})
+    prefixes = _prefixes(raw.get("prefix"), {}, "the document")
     records = _records(raw, prefixes)
     bundles: list[Bundle] = []
     namespaces = dict(prefixes)
-    for key, body in (raw.get("bundle") or {}).items():
+    found = raw.get("bundle")
+    if not isinstance(found, (dict, type(None))):
+        raise FormatError("PROV-JSON: bundle must be an object of bundles")
+    for key, body in (found or {}).items():
         if not isinstance(body, dict):
             raise FormatError(f"PROV-JSON: bundle {key!r} must be an object")
-        local = _prefixes(body.get("prefix"), prefixes)
+        local = _prefixes(body.get("prefix"), prefixes, f"bundle {key!r}")
         for prefix, iri in local.items():
             namespaces.setdefault(prefix, iri)
         bundles.append(Bundle(expand(str(key), local), tuple(_records(body, local))))

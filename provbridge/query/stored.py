@@ -5,11 +5,13 @@ those of captured trials."""
 from __future__ import annotations
 
 import re
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from provbridge.errors import VariableNotFoundError
+from provbridge.provdm.constraints import UNIFICATION_TAG, UnificationWarning
 from provbridge.query.engine import dataset
 from provbridge.query.params import bind, canned
 from provbridge.query.results import Result
@@ -39,6 +41,7 @@ def graph_deps(trial: Trial, target: str | int, *, forward: bool = False, raw: b
     """Backward dependencies (or, with ``forward``, the impact) of the node(s) ``target`` denotes in an
     imported trial: a pb:name/prov:label/rdfs:label, an IRI, a ``prefix:local`` name of the document, or
     the local part of an identifier. Rows as :func:`graph_records`, ordered by name and IRI."""
+    warn_unification(trial)
     graph = ox.NamedNode(graph_iri(trial))
     chosen = representation_of(trial)
     with dataset(trial.store, [trial], engine=engine) as data:
@@ -46,6 +49,25 @@ def graph_deps(trial: Trial, target: str | int, *, forward: bool = False, raw: b
         name = chosen.forward_query if forward else chosen.backward_query
         result = data.query(closure_query(name, graph, starts, match, str(target)))
     return result if raw else graph_frame(result, trial)
+
+
+def unification_failures(trial: Trial) -> list[str]:
+    """The identifiers whose statements fail PROV-CONSTRAINTS unification in an imported trial, as ``import``
+    recorded them (the ``prov-unification`` trial tag); empty when it holds none or was not checked."""
+    row = trial.conn.execute("SELECT value FROM tags WHERE trial_id = ? AND subject_kind = 'trial' AND name = ?",
+                             (trial.id, UNIFICATION_TAG)).fetchone()
+    return [name for name in row[0].split(", ") if name] if row else []
+
+
+def warn_unification(trial: Trial) -> None:
+    """A one-line :class:`UnificationWarning` when ``trial``'s document fails unification: the records of a
+    reused identifier are joined in its answers, which may then be a cross product of them."""
+    failed = unification_failures(trial)
+    if failed:
+        shown = ", ".join(failed[:10]) + (f" and {len(failed) - 10} more" if len(failed) > 10 else "")
+        warnings.warn(f"imported trial {trial.id} fails PROV-CONSTRAINTS unification (identifiers reused with "
+                      f"conflicting arguments: {shown}); dependencies through them join all their records",
+                      UnificationWarning, stacklevel=3)
 
 
 def closure_query(name: str, graph: ox.NamedNode, starts: list[Any], match: int, target: str) -> str:

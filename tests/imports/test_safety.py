@@ -115,9 +115,9 @@ def prov_json(path: Path, chain: int) -> Path:
 
 def test_streamed_prov_json_matches_whole_document(tmp_path: Path) -> None:
     data = prov_json(tmp_path / "doc.json", 50).read_bytes()
-    whole, prefixes = prov_quads(data, "json", "json")
+    whole, prefixes, _ = prov_quads(data, "json")
     for batch in (1, 7, 10_000):
-        streamed = ProvJsonQuads(io.BytesIO(data), lambda d: prov_quads(d, "json", "json"), batch=batch)
+        streamed = ProvJsonQuads(io.BytesIO(data), lambda d: prov_quads(d, "json"), batch=batch)
         quads = list(streamed)
         assert sorted(map(str, quads)) == sorted(map(str, whole))  # no blank nodes in this document
         assert streamed.prefixes == prefixes
