@@ -33,7 +33,8 @@ class DocumentFormat(NamedTuple):
     package's format name (JSON-LD has both: PROV-O in JSON-LD first, else PROV-JSONLD); ``rdflib``: rdflib's
     parser name; ``writer_module`` defines ``write(translation, binary_stream)`` (formats export streams);
     ``directory``: written as a directory (an RO-Crate), not to a stream; ``uses``: what provbridge does
-    with it (read, write, validate, draw)."""
+    with it (read, write, validate, draw); ``specification``: the document defining it (RDF syntaxes: PROV-O,
+    the ontology they carry)."""
 
     name: str
     title: str
@@ -46,6 +47,7 @@ class DocumentFormat(NamedTuple):
     writer_module: str | None = None
     directory: bool = False
     uses: frozenset[str] = PROV_DM_USES
+    specification: str | None = None
 
     def writer(self) -> Writer:
         """Import the export module of this format (on first use) and return its ``write``."""
@@ -59,6 +61,10 @@ class DocumentFormat(NamedTuple):
         return use is None or use in self.uses
 
 
+PROV_O = "http://www.w3.org/TR/prov-o/"
+PROCESS_RUN_CRATE = "https://w3id.org/ro/wfrun/process/0.5"
+
+
 def _rdf(name: str, syntax: ox.RdfFormat, *, aliases: tuple[str, ...] = (), extensions: tuple[str, ...] = (),
          prov: str | None = None, rdflib: str, writer: str | None = None) -> DocumentFormat:
     """An RDF syntax: PROV-O in it. Its media type, main extension and name (as an alias) are pyoxigraph's."""
@@ -67,27 +73,30 @@ def _rdf(name: str, syntax: ox.RdfFormat, *, aliases: tuple[str, ...] = (), exte
     return DocumentFormat(
         name, f"PROV-O as {syntax.name}", names, (main, *(e for e in extensions if e != main)), syntax.media_type,
         rdf=syntax, prov=prov, rdflib=rdflib, writer_module=writer,
-        uses=PROV_DM_USES if writer else READ_ONLY_USES,
+        uses=PROV_DM_USES if writer else READ_ONLY_USES, specification=PROV_O,
     )
 
 
 # In this order: ``names()`` lists them so (json first: the default export).
 DOCUMENTS: tuple[DocumentFormat, ...] = (
     DocumentFormat("json", "PROV-JSON", ("provjson", "prov-json"), (".json", ".provjson"), "application/json",
-                   prov="json", writer_module="provbridge.export.provjson"),
+                   prov="json", writer_module="provbridge.export.provjson",
+                   specification="https://www.w3.org/submissions/prov-json/"),
     _rdf("jsonld", ox.RdfFormat.JSON_LD, prov="jsonld", rdflib="json-ld", writer="provbridge.export.jsonld"),
     _rdf("ttl", ox.RdfFormat.TURTLE, rdflib="turtle", writer="provbridge.export.turtle"),
     _rdf("trig", ox.RdfFormat.TRIG, rdflib="trig", writer="provbridge.export.trig"),
     _rdf("nq", ox.RdfFormat.N_QUADS, aliases=("nquads",), rdflib="nquads", writer="provbridge.export.nquads"),
     _rdf("nt", ox.RdfFormat.N_TRIPLES, aliases=("ntriples",), rdflib="nt", writer="provbridge.export.ntriples"),
     DocumentFormat("xml", "PROV-XML", ("provxml", "prov-xml", "provx"), (".xml", ".provx"), "application/xml",
-                   prov="xml", writer_module="provbridge.export.provxml"),
+                   prov="xml", writer_module="provbridge.export.provxml",
+                   specification="http://www.w3.org/TR/prov-xml/"),
     DocumentFormat("provn", "PROV-N", ("prov-n", "pn"), (".provn", ".pn"), "text/provenance-notation",
-                   prov="provn", writer_module="provbridge.export.provn"),
+                   prov="provn", writer_module="provbridge.export.provn",
+                   specification="http://www.w3.org/TR/prov-n/"),
     _rdf("rdf", ox.RdfFormat.RDF_XML, aliases=("rdfxml", "rdf-xml", "owl"), extensions=(".owl",), rdflib="xml"),
     DocumentFormat("ro-crate", "Workflow Run RO-Crate (Process Run Crate 0.5), written as a directory",
                    ("rocrate", "ro_crate"), (), 'application/ld+json; profile="https://w3id.org/ro/crate"',
-                   directory=True, uses=frozenset({"write"})),
+                   directory=True, uses=frozenset({"write"}), specification=PROCESS_RUN_CRATE),
 )
 
 

@@ -11,8 +11,9 @@ Format = DocumentFormat  # the old name of a format here
 
 # every format ``export`` writes to a file or stream (an RO-Crate, a directory, has its own writer)
 FORMATS: tuple[Format, ...] = formats.documents("write", streams=True)
+DEFAULT = "json"  # written when neither a format nor the output's extension says which
 
-__all__ = ["FORMATS", "Format", "Writer", "find_format", "format_names"]
+__all__ = ["DEFAULT", "FORMATS", "Format", "Writer", "find_format", "format_names"]
 
 
 def format_names() -> list[str]:
@@ -20,6 +21,6 @@ def format_names() -> list[str]:
 
 
 def find_format(name: str | None = None, path: str | os.PathLike[str] | None = None,
-                default: str | None = "json") -> Format:
+                default: str | None = DEFAULT) -> Format:
     """The format called ``name`` (or an alias), else the one of ``path``'s extension, else ``default``."""
     return formats.find(name, path, use="write", streams=True, default=default)

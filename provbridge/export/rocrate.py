@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from provbridge import formats
 from provbridge.errors import FormatError
 from provbridge.extras import require
 from provbridge.translate.iris import file_iri, trial_namespace
@@ -19,21 +20,12 @@ from provbridge.translate.iris import file_iri, trial_namespace
 if TYPE_CHECKING:
     from provbridge.store.store import Trial
 
-NAME = "ro-crate"
-ALIASES = ("rocrate", "ro_crate")
-TITLE = "Workflow Run RO-Crate (Process Run Crate 0.5), written as a directory"
 RO_CRATE_VERSION = "1.1"  # the version the Process Run Crate 0.5 profile builds on
-PROCESS_RUN_CRATE = "https://w3id.org/ro/wfrun/process/0.5"
-PROV_FILES = (("json", "prov.json", "application/json", "PROV-JSON"),
-              ("ttl", "prov.ttl", "text/turtle", "PROV-O as Turtle"))
+PROCESS_RUN_CRATE = formats.PROCESS_RUN_CRATE
+PROV_FILES = ("json", "ttl")  # the crate's PROV graphs: PROV-JSON and PROV-O (their names in provbridge.formats)
 _STATUS = {"finished": "http://schema.org/CompletedActionStatus", "failed": "http://schema.org/FailedActionStatus"}
 PYTHON_RELEASE = "https://www.python.org/downloads/release/python-{digits}/"
 PROVBRIDGE_RELEASE = "https://pypi.org/project/provbridge/{version}/"
-
-
-def is_rocrate(fmt: str | None) -> bool:
-    """True when ``fmt`` names the RO-Crate export."""
-    return bool(fmt) and str(fmt).lower() in (NAME, *ALIASES)
 
 
 @dataclass
@@ -191,12 +183,12 @@ def _describe(crate: Any, model: Any, trial: Trial, base: str | None) -> None:
     if results:
         action["result"] = _single(results)
     crate.root_dataset["mentions"] = action
-    for fmt, filename, media_type, title in PROV_FILES:
-        crate.add_file(io.BytesIO(export_bytes(trial, fmt, base=base)), dest_path=filename, properties={
-            "name": f"W3C PROV graph of the run ({title})", "encodingFormat": media_type,
-            "about": {"@id": action.id}, "author": {"@id": recorder.id},
-            "conformsTo": {"@id": "http://www.w3.org/TR/prov-o/" if fmt == "ttl" else
-                           "https://www.w3.org/submissions/prov-json/"}})
+    for name in PROV_FILES:
+        graph = formats.find(name, use="write", streams=True)
+        crate.add_file(io.BytesIO(export_bytes(trial, graph.name, base=base)), dest_path=f"prov{graph.extensions[0]}",
+                       properties={"name": f"W3C PROV graph of the run ({graph.title})",
+                                   "encodingFormat": graph.media_type, "about": {"@id": action.id},
+                                   "author": {"@id": recorder.id}, "conformsTo": {"@id": graph.specification}})
 
 
 def _single(items: list[Any]) -> Any:

@@ -88,6 +88,25 @@ def test_export_errors(store_dir: Path, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_export_help_and_errors_list_the_written_formats(store_dir: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The formats ``export`` names come from provbridge.formats: the ones written to streams and the RO-Crate."""
+    with pytest.raises(SystemExit):
+        cli("export", "--help")
+    text = " ".join(capsys.readouterr().out.split())
+    for entry in ("json: PROV-JSON;", "ttl: PROV-O as Turtle;", "provn: PROV-N;",
+                  "ro-crate: Workflow Run RO-Crate (Process Run Crate 0.5), written as a directory (default: from "
+                  "the output file's extension, else json)", "the directory for ro-crate"):
+        assert entry in text
+    assert "rdf:" not in text  # read, never written
+    with pytest.raises(FormatError, match=r"^unknown format 'rdf' \(choose from json, jsonld, ttl, trig, nq, nt, "
+                                          r"xml, provn, ro-crate\)$"):
+        cli("--store", str(store_dir), "export", "--format", "rdf")
+    with pytest.raises(FormatError, match=r"^ro-crate packages one trial: give a single TRIAL$"):
+        cli("--store", str(store_dir), "export", "--all", "--format", "RO_Crate", "-o", str(tmp_path / "c"))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_validate_reports_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"entity": {"ex:a": {"prov:label": null}}, "wasEndedby": {}}')

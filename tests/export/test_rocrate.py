@@ -94,6 +94,13 @@ def test_crate_has_prov_code_and_files_by_hash(recorded: Project, tmp_path: Path
     turtle = rdflib.Graph().parse(crate / "prov.ttl", format="turtle")
     assert (rdflib.URIRef(action["sameAs"]["@id"]), rdflib.RDF.type, PROV.Activity) in turtle
     assert {graph[f]["about"]["@id"] for f in ("prov.json", "prov.ttl")} == {action["@id"]}
+    described = {f: (graph[f]["name"], graph[f]["encodingFormat"], graph[f]["conformsTo"])
+                 for f in ("prov.json", "prov.ttl")}
+    assert described == {
+        "prov.json": ("W3C PROV graph of the run (PROV-JSON)", "application/json",
+                      {"@id": "https://www.w3.org/submissions/prov-json/"}),
+        "prov.ttl": ("W3C PROV graph of the run (PROV-O as Turtle)", "text/turtle",
+                     {"@id": "http://www.w3.org/TR/prov-o/"})}
     assert validate(crate, tmp_path) == {"passed": True, "issues": []}
 
 
