@@ -132,3 +132,28 @@ def test_the_provn_corpus_through_every_syntax() -> None:
                 assert back.warnings, (path.name, name)
                 counts["warned"] += 1
     assert counts["same"] >= 2760 and counts["warned"] <= 120, counts  # 2767 and 113 when written
+
+
+def test_the_table_is_the_one_format_table() -> None:
+    """Names, extensions and aliases come from provbridge.formats: every format it reads, RDF/XML included
+    (read, not written: an output must be a format provbridge writes)."""
+    from provbridge import formats
+
+    assert list(SYNTAXES) == formats.names(formats.documents("read"))
+    assert [SYNTAXES[n].title for n in ("json", "jsonld", "ttl", "xml", "provn", "rdf")] == [
+        "PROV-JSON", "JSON-LD", "Turtle", "PROV-XML", "PROV-N", "RDF/XML"]
+    assert [find_syntax(a, None, "input").name for a in ("N-Quads", "turtle", ".ttl", "owl", "prov-n", "JSON-LD")] \
+        == ["nq", "ttl", "ttl", "rdf", "provn", "jsonld"]
+    assert find_syntax(None, "doc.provx", "input").name == "xml"
+    assert find_syntax(None, "doc.owl", "input").name == "rdf"
+    with pytest.raises(FormatError, match=r"^unknown format 'rdf' \(choose from json, jsonld, ttl, trig, nq, nt, xml, "
+                                          r"provn\)$"):
+        find_syntax("rdf", None, "output")
+    with pytest.raises(FormatError, match=r"^cannot tell the format of the input from its extension; give --from"):
+        find_syntax(None, "-", "input")
+    rdf_xml = (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:prov="http://www.w3.org/ns/prov#">'
+               b'<prov:Activity rdf:about="http://example.org/a"><prov:used rdf:resource="http://example.org/e"/>'
+               b'</prov:Activity></rdf:RDF>')
+    document = read(rdf_xml, SYNTAXES["rdf"])
+    assert sorted((r.kind, r.arg("prov:entity")) for r in document.records) == [
+        ("activity", None), ("used", "http://example.org/e")]
