@@ -41,9 +41,17 @@ _NATIVE = {bool: XSD + "boolean", int: XSD + "integer", float: XSD + "double"}
 
 
 def is_prov_jsonld(data: bytes) -> bool:
-    """Whether a JSON-LD document is PROV-JSONLD (it names openprovenance.org's PROV-JSONLD context),
-    not PROV-O written in JSON-LD."""
-    return CONTEXT_MARK in data[: 1 << 16]
+    """Whether a JSON-LD document is PROV-JSONLD (its top-level ``@context`` names openprovenance.org's
+    PROV-JSONLD context), not PROV-O written in JSON-LD."""
+    if CONTEXT_MARK not in data[: 1 << 16]:
+        return False
+    try:
+        raw = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return True  # broken JSON that names the context: the PROV-JSONLD reader says what is wrong
+    context = raw.get("@context") if isinstance(raw, dict) else None
+    return any(isinstance(part, str) and CONTEXT_MARK.decode() in part
+               for part in (context if isinstance(context, list) else [context]))
 
 
 def _term(key: str) -> str:

@@ -160,3 +160,11 @@ def test_read_without_the_prov_package(monkeypatch: pytest.MonkeyPatch) -> None:
     assert prefixes == {"ex": EX} and notes == []
     assert {str(q.graph_name) for q in quads} == {"DEFAULT", f"<{EX}b1>"}
     assert len(read(_document(), SYNTAXES["jsonld"]).records) == 15
+
+
+def test_a_mention_of_the_context_elsewhere_is_no_prov_jsonld() -> None:
+    prov_o = orjson.dumps({"@context": {"prov": PROV}, "@id": EX + "e", "@type": "prov:Entity",
+                           "prov:value": "see https://openprovenance.org/prov-jsonld/context.jsonld"})
+    assert not is_prov_jsonld(prov_o)
+    assert is_prov_jsonld(b'{"@context": "https://openprovenance.org/prov-jsonld/context.jsonld", "@graph": [')
+    assert is_prov_jsonld(orjson.dumps({"@context": "http://openprovenance.org/prov-jsonld.json", "@graph": []}))
