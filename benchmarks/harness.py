@@ -30,13 +30,15 @@ OK, TIMEOUT, FAILED = "ok", "timeout", "failed"
 
 @dataclass
 class RunResult:
-    """One child process: wall seconds, peak RSS in KiB, data-file bytes and how it ended."""
+    """One child process: wall seconds, peak RSS in KiB, data-file bytes, how it ended, and the CPU seconds
+    (user + system) it used: on a loaded machine CPU time is far less noisy than wall time."""
 
     seconds: float
     rss_kb: int
     status: str = OK
     store_bytes: int = 0
     error: str = ""
+    cpu: float = 0.0
 
 
 @dataclass
@@ -48,11 +50,13 @@ class Sample:
     store_bytes: list[int] = field(default_factory=list)
     timeouts: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
     def add(self, result: RunResult) -> None:
         """Record one run."""
         if result.status == OK:
             self.seconds.append(result.seconds)
+            self.cpu.append(result.cpu)
             self.rss_kb.append(result.rss_kb)
             self.store_bytes.append(result.store_bytes)
         elif result.status == TIMEOUT:
@@ -71,6 +75,11 @@ class Sample:
     def median(self) -> float:
         """Median wall seconds of the completed runs."""
         return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        """Median CPU seconds (user + system) of the completed runs."""
+        return statistics.median(self.cpu)
 
     def spread(self) -> str:
         """``min-max`` of the completed runs."""
@@ -126,14 +135,15 @@ def run_child(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None,
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         rss = int(usage.ru_maxrss)
+        cpu = usage.ru_utime + usage.ru_stime
         if timed_out.is_set():
-            return RunResult(timeout or elapsed, rss, TIMEOUT)
+            return RunResult(timeout or elapsed, rss, TIMEOUT, cpu=cpu)
         if proc.returncode != 0:
             errfile.seek(0)
             err = errfile.read().decode(errors="replace")[-2000:]
             reason = "MemoryError" if "MemoryError" in err else f"exit {proc.returncode}"
-            return RunResult(elapsed, rss, FAILED, error=f"{' '.join(argv)} failed ({reason}): {err}")
-        return RunResult(elapsed, rss)
+            return RunResult(elapsed, rss, FAILED, error=f"{' '.join(argv)} failed ({reason}): {err}", cpu=cpu)
+        return RunResult(elapsed, rss, cpu=cpu)
 
 
 def run_once(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
@@ -215,6 +225,18 @@ def interleave(commands: Mapping[str, list[str] | Command], repeat: int, setup: 
             if progress:
                 progress(name, i, result)
     return samples
+
+
+def slope(points: Sequence[tuple[float, float]]) -> float:
+    """Least-squares slope of ``(x, y)`` points: seconds per iteration from timings at several loop lengths,
+    with every fixed cost (interpreter and provbridge start-up, the final write) falling into the intercept."""
+    n = len(points)
+    if n < 2:
+        raise ValueError("a slope needs at least two points")
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sxx
 
 
 def cpu_model() -> str:

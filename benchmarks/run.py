@@ -13,9 +13,11 @@ theirs (bench_query.py, when it exists). Targets are those of DESIGN.md §7.
 Then deps end to end (bench_deps.py: API, cold CLI, index load and size) and, with --full or --jena, Apache
 Jena ARQ on the same closure (bench_jena.py; Debian's libapache-jena-java).
 
---full also runs the acceptance-style workloads (a numpy matmul loop, pandas groupby/merge/rolling on 400k
-rows, scikit-learn fit/predict) and the level-1 loop at 50k and 800k iterations besides 200k, each with its
-per-iteration cost; --only names any of them in quick mode.
+--full also runs the acceptance-style workloads at full size (a numpy matmul loop, pandas groupby/merge/rolling
+on 400k rows, scikit-learn fit/predict; --quick runs them small) and the level-1 loop at 50k and 800k
+iterations besides 200k, each with its cost per iteration over plain, and the per-iteration ratio: the slope
+of provbridge L1's median time against the iteration count over the three lengths divided by plain's (fixed
+costs such as start-up fall into the intercept), for wall and for CPU time. --only names any workload.
 
 --quick exits 1 only on gross regressions (level 0 above 2x plain on cpu/numpy, level 1 above 30x on the
 loop, start-up above 1 s, an export above 10x its floor, a provbridge run that fails); --full reports
@@ -45,7 +47,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import HERE, OK, Command, RunResult, Sample, interleave, machine
+from harness import HERE, OK, Command, RunResult, Sample, interleave, machine, slope
 from noworkflow_env import DEFAULT_CACHE, NoWorkflow, ensure_noworkflow
 
 RESULTS = HERE / "RESULTS.md"
@@ -67,10 +69,10 @@ WORKLOADS: dict[str, tuple[str, str]] = {
 }
 NEEDS = {"numpy": ("numpy",), "sklearn": ("numpy", "pandas", "sklearn"), "numpy_matmul": ("numpy",),
          "pandas": ("numpy", "pandas"), "sklearn_fit": ("numpy", "sklearn")}  # imports a workload needs
-FULL_ONLY = ("loop50k", "loop800k", "numpy_matmul", "pandas", "sklearn_fit")
+FULL_ONLY = ("loop50k", "loop800k")
 LOOPS = ("loop50k", "loop200k", "loop800k")  # loop.py runs 200,000 x scale iterations
 SCALES = {"quick": {"cpu": 0.5, "loop200k": 0.25, "numpy": 0.6, "sklearn": 0.2, "trivial": 1.0,
-                    "loop50k": 0.25, "loop800k": 1.0, "numpy_matmul": 0.3, "pandas": 0.25, "sklearn_fit": 0.3},
+                    "loop50k": 0.0625, "loop800k": 1.0, "numpy_matmul": 0.2, "pandas": 0.1, "sklearn_fit": 0.2},
           "full": {"cpu": 1.0, "loop200k": 1.0, "numpy": 1.0, "sklearn": 1.0, "trivial": 1.0,
                    "loop50k": 0.25, "loop800k": 4.0, "numpy_matmul": 1.0, "pandas": 1.0, "sklearn_fit": 1.0}}
 LEVEL0_WORKLOADS = ("cpu", "numpy", "sklearn", "numpy_matmul", "pandas", "sklearn_fit")
@@ -208,7 +210,8 @@ def ratio_cell(sample: Sample, base: float) -> str:
 
 def run_capture(report: Report, args: argparse.Namespace, nowf: NoWorkflow | None, mode: str) -> None:
     """The capture table: every workload, every system, interleaved."""
-    headers = ["workload", "scale", "system", "median s", "min-max s", "n", "x plain", "peak RSS MB", "data MB"]
+    headers = ["workload", "scale", "system", "median s", "min-max s", "n", "x plain", "CPU s", "CPU x plain",
+               "peak RSS MB", "data MB"]
     rows: list[list[str]] = []
     results: dict[str, dict[str, Sample]] = {}
     scales = dict(SCALES[mode])
@@ -242,19 +245,22 @@ def run_capture(report: Report, args: argparse.Namespace, nowf: NoWorkflow | Non
             if key != name and not key.startswith(f"{name}@"):
                 continue
             base = smp["plain"].median if smp["plain"].ok else float("nan")
+            cpu_base = smp["plain"].cpu_median if smp["plain"].ok else float("nan")
             for system, sample in smp.items():
                 median, spread = fmt_time(sample)
                 ratio = ratio_cell(sample, base)
                 if name == "trivial" and system != "plain" and sample.ok:
                     ratio += f" (+{sample.median - base:.3f} s)"
+                cpu = [f"{sample.cpu_median:.3f}", f"{sample.cpu_median / cpu_base:.2f}x"] if sample.ok else ["-", "-"]
                 rows.append([key, f"{scales[key]:g}", system, median, spread,
-                             str(len(sample.seconds) + len(sample.timeouts)), ratio,
+                             str(len(sample.seconds) + len(sample.timeouts)), ratio, *cpu,
                              f"{sample.peak_rss_mb:.0f}", f"{sample.store_mb:.2f}" if system != "plain" else "-"])
                 for err in sample.errors[:1]:
                     print(f"  ! {key} {system}: {err[:600]}", file=sys.stderr)
     lines = table(headers, rows, left=3)
     lines += ["", "Wall time from process start to exit (interpreter start-up and imports included), median of "
-              "the completed runs; n = runs; data MB = provbridge's .provbridge/provbridge.db* or everything "
+              "the completed runs; n = runs; CPU s = the child's user + system seconds (median; less noisy than "
+              "wall time on a shared machine); data MB = provbridge's .provbridge/provbridge.db* or everything "
               "under noWorkflow's .noworkflow/ (db.sqlite + content/). noWorkflow coarse = `now run "
               + " ".join(NOWF_COARSE) + "`. A timeout is shown as '> N s' and the ratio as a lower bound; "
               f"BLAS threads are set to 1 for every system ({', '.join(THREAD_ENV)})."]
@@ -285,6 +291,7 @@ def capture_checks(report: Report, results: dict[str, dict[str, Sample]], scales
         report.checks.append(Check(f"capture level 1, loop of {n:,}", f"<= {T_LOOP_LEVEL1:g}x plain",
                                    f"{r:.2f}x ({(l1 - plain) / n * 1e6:.2f} us/iteration over plain)",
                                    r <= T_LOOP_LEVEL1))
+    loop_slope_checks(report, results, scales)
     plain, l1 = med("loop200k", "plain"), med("loop200k", "provbridge L1")
     if plain and l1:
         r = l1 / plain
@@ -333,6 +340,24 @@ def capture_checks(report: Report, results: dict[str, dict[str, Sample]], scales
             if system in smp and not smp[system].ok:
                 report.checks.append(Check(f"{system} runs {workload}", "completes", "failed/timeout", False,
                                            gross=True))
+
+
+def loop_slope_checks(report: Report, results: dict[str, dict[str, Sample]], scales: dict[str, float]) -> None:
+    """The level-1 cost of one more loop iteration against plain's: least-squares slopes of the median times
+    against the iteration count over the loop lengths measured (fixed costs fall into the intercept)."""
+    sizes = [w for w in LOOPS if all(s in results.get(w, {}) and results[w][s].ok
+                                     for s in ("plain", "provbridge L1"))]
+    if len(sizes) < 2:
+        return
+    lengths = ", ".join(f"{int(200_000 * scales[w]) // 1000}k" for w in sizes)
+    for what, attr in (("wall", "median"), ("CPU", "cpu_median")):
+        per = {system: slope([(200_000 * scales[w], getattr(results[w][system], attr)) for w in sizes])
+               for system in ("plain", "provbridge L1")}
+        r = per["provbridge L1"] / per["plain"]
+        report.checks.append(Check(f"capture level 1, loop per iteration ({what} slope over {lengths})",
+                                   f"<= {T_LOOP_LEVEL1:g}x plain",
+                                   f"{r:.2f}x ({per['provbridge L1'] * 1e6:.2f} us vs {per['plain'] * 1e6:.2f} us)",
+                                   r <= T_LOOP_LEVEL1))
 
 
 # ----------------------------------------------------------------------------------------------- export
