@@ -53,16 +53,19 @@ def find_store_dir(start: str | os.PathLike[str] | None = None) -> Path:
     return here / STORE_DIR
 
 
-def connect(path: Path, *, create: bool = True, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, create: bool = True, readonly: bool = False, synced: bool = True) -> sqlite3.Connection:
     """Open the data file at ``path``, creating or migrating its schema; raise StoreError when it is
-    corrupt, not a provbridge file, or newer than this version of provbridge."""
+    corrupt, not a provbridge file, or newer than this version of provbridge. ``synced=False`` opens it
+    with ``synchronous = OFF`` (creating the file, its switch to WAL and its schema wait for no disk): the
+    caller must set ``synchronous = NORMAL`` and sync the files itself (the trial writer does it from its
+    thread)."""
     if not path.exists():
         if not create or readonly:
             raise StoreError(f"no provbridge data file at {path}")
         create_file(path)
     for attempt in range(OPEN_ATTEMPTS):
         try:
-            return _open(path, readonly)
+            return _open(path, readonly, synced)
         except sqlite3.OperationalError as exc:
             # a fresh file being set up by another process can refuse the switch to WAL without waiting
             if "locked" not in str(exc) or attempt == OPEN_ATTEMPTS - 1:
@@ -149,7 +152,7 @@ def create_file(path: Path) -> None:
         raise StoreError(f"cannot create the data file {path}: {reason}") from None
 
 
-def _open(path: Path, readonly: bool) -> sqlite3.Connection:
+def _open(path: Path, readonly: bool, synced: bool = True) -> sqlite3.Connection:
     if readonly:
         conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30.0,
                                check_same_thread=False)
@@ -159,10 +162,13 @@ def _open(path: Path, readonly: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
+            if not synced:
+                conn.execute("PRAGMA synchronous = OFF")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
             if mode is None:
                 raise sqlite3.DatabaseError("cannot set journal mode")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            if synced:
+                conn.execute("PRAGMA synchronous = NORMAL")
         _ensure_schema(conn, path, readonly)
     except BaseException:
         conn.close()

@@ -73,14 +73,14 @@ class TrialWriter:
         path = ensure_store_dir(store_dir) / DB_NAME
         if not writable(path if path.exists() else store_dir):
             raise StoreError(f"cannot record into {path}: it is read-only")
-        self.conn = connect(path)
+        self._created = not path.exists()
+        # The store is opened, created (file, switch to WAL, schema) and the trial's first row committed
+        # without waiting for the disk: those fdatasyncs would be on the program's start-up path. The flush
+        # thread makes them durable (synchronous NORMAL, the files synced) as its first step; a killed
+        # process loses nothing either way (the rows are in the OS's page cache).
+        self.conn = connect(path, synced=False)
         self.db_path = path
         try:
-            # The trial's first row is committed without waiting for the disk: a fresh WAL's header would
-            # otherwise be fdatasync'ed here, on the program's start-up path. The flush thread makes it
-            # durable (synchronous NORMAL and a passive checkpoint) as its first step; a killed process
-            # loses nothing either way (the rows are in the OS's page cache).
-            self.conn.execute("PRAGMA synchronous = OFF")
             with self.conn:
                 cur = self.conn.execute(
                     "INSERT INTO trials (uuid, name, kind, status, command, main, cwd, hostname, user, pid, "
@@ -221,13 +221,17 @@ class TrialWriter:
     def _make_durable(self) -> None:
         """Back to ``synchronous = NORMAL``, and the rows committed so far synced to disk: the WAL file is
         fdatasync'ed from the writer's thread (not checkpointed: a checkpoint would make the next commit
-        start a new WAL, whose header is synced by whichever thread commits)."""
+        start a new WAL, whose header is synced by whichever thread commits); a data file this run created
+        is synced too, with its directory entry."""
         with self.lock:
             if self._durable:
                 return
             self._durable = True
             try:
                 self.conn.execute("PRAGMA synchronous = NORMAL")
+                if self._created:
+                    _sync_file(self.db_path)
+                    _sync_file(self.db_path.parent)
                 _sync_file(self.db_path.with_name(self.db_path.name + "-wal"))
             except (sqlite3.Error, OSError) as exc:
                 self._lost(0, exc)
@@ -317,13 +321,17 @@ def hostname() -> str:
 
 
 def _sync_file(path: Path) -> None:
-    """fdatasync ``path`` through a descriptor of its own (a missing file has nothing to sync)."""
+    """fdatasync ``path`` (a file, or a directory: fsync) through a descriptor of its own (a missing file
+    has nothing to sync)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return
     try:
-        os.fdatasync(fd) if hasattr(os, "fdatasync") else os.fsync(fd)
+        if hasattr(os, "fdatasync") and not path.is_dir():
+            os.fdatasync(fd)
+        else:
+            os.fsync(fd)
     finally:
         os.close(fd)
 

@@ -56,8 +56,9 @@ def test_flushes_periodically_from_a_hidden_thread_and_stops_on_finish(tmp_path:
 
 
 def test_the_first_commit_is_synced_from_the_writer_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The trial's first row is committed without an fdatasync on the program's start-up path: the flush
-    thread syncs the WAL and restores synchronous=NORMAL, which the closing checkpoint relies on."""
+    """The store is created and the trial's first row committed without an fdatasync on the program's
+    start-up path: the flush thread syncs the files and restores synchronous=NORMAL, which the closing
+    checkpoint relies on."""
     from provbridge.store import writer as module
 
     synced: list[tuple[str, bool]] = []
@@ -73,10 +74,35 @@ def test_the_first_commit_is_synced_from_the_writer_thread(tmp_path: Path, monke
     deadline = time.monotonic() + 10
     while not synced and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert synced == [(f"{DB_NAME}-wal", False)]
+    while len(synced) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # a store this writer created: its data file and directory entry too; all from the writer's thread
+    assert synced == [(DB_NAME, False), (".provbridge", False), (f"{DB_NAME}-wal", False)]
     with writer.lock:
         assert writer.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
     writer.add("tags", ("trial", "1", "a", "1"))
     writer.finish("finished")
     assert _rows(tmp_path / ".provbridge") == 1
     assert writer.status == "finished" and writer.error is None
+
+
+def test_an_existing_store_syncs_only_the_wal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from provbridge.store import writer as module
+
+    TrialWriter(tmp_path / ".provbridge", kind="script", command=["x"], main="x.py", granularity=0).finish("finished")
+    synced: list[str] = []
+    real = module._sync_file
+
+    def spy(path: Path) -> None:
+        synced.append(path.name)
+        real(path)
+
+    monkeypatch.setattr(module, "_sync_file", spy)
+    writer = TrialWriter(tmp_path / ".provbridge", kind="script", command=["x"], main="x.py", granularity=0,
+                         interval=0.05)
+    deadline = time.monotonic() + 10
+    while not synced and time.monotonic() < deadline:
+        time.sleep(0.01)
+    writer.finish("finished")
+    assert synced == [f"{DB_NAME}-wal"]
+    assert _rows(tmp_path / ".provbridge") == 0
