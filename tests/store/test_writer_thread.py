@@ -55,10 +55,11 @@ def test_flushes_periodically_from_a_hidden_thread_and_stops_on_finish(tmp_path:
     assert threading.enumerate() == before
 
 
-def test_the_first_commit_is_synced_from_the_writer_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The store is created and the trial's first row committed without an fdatasync on the program's
-    start-up path: the flush thread syncs the files and restores synchronous=NORMAL, which the closing
-    checkpoint relies on."""
+def _synced_writer(
+    store: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> tuple[TrialWriter, list[tuple[str, bool]]]:
+    """A new writer on ``store`` and the (file name, on the main thread) of each file it synced, once
+    ``count`` have been synced (or after 10 s)."""
     from provbridge.store import writer as module
 
     synced: list[tuple[str, bool]] = []
@@ -69,13 +70,18 @@ def test_the_first_commit_is_synced_from_the_writer_thread(tmp_path: Path, monke
         real(path)
 
     monkeypatch.setattr(module, "_sync_file", spy)
-    writer = TrialWriter(tmp_path / ".provbridge", kind="script", command=["x"], main="x.py", granularity=0,
-                         interval=0.05)
+    writer = TrialWriter(store, kind="script", command=["x"], main="x.py", granularity=0, interval=0.05)
     deadline = time.monotonic() + 10
-    while not synced and time.monotonic() < deadline:
+    while len(synced) < count and time.monotonic() < deadline:
         time.sleep(0.01)
-    while len(synced) < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    return writer, synced
+
+
+def test_the_first_commit_is_synced_from_the_writer_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store is created and the trial's first row committed without an fdatasync on the program's
+    start-up path: the flush thread syncs the files and restores synchronous=NORMAL, which the closing
+    checkpoint relies on."""
+    writer, synced = _synced_writer(tmp_path / ".provbridge", monkeypatch, 3)
     # a store this writer created: its data file and directory entry too; all from the writer's thread
     assert synced == [(DB_NAME, False), (".provbridge", False), (f"{DB_NAME}-wal", False)]
     with writer.lock:
@@ -87,22 +93,8 @@ def test_the_first_commit_is_synced_from_the_writer_thread(tmp_path: Path, monke
 
 
 def test_an_existing_store_syncs_only_the_wal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from provbridge.store import writer as module
-
     TrialWriter(tmp_path / ".provbridge", kind="script", command=["x"], main="x.py", granularity=0).finish("finished")
-    synced: list[str] = []
-    real = module._sync_file
-
-    def spy(path: Path) -> None:
-        synced.append(path.name)
-        real(path)
-
-    monkeypatch.setattr(module, "_sync_file", spy)
-    writer = TrialWriter(tmp_path / ".provbridge", kind="script", command=["x"], main="x.py", granularity=0,
-                         interval=0.05)
-    deadline = time.monotonic() + 10
-    while not synced and time.monotonic() < deadline:
-        time.sleep(0.01)
+    writer, synced = _synced_writer(tmp_path / ".provbridge", monkeypatch, 1)
     writer.finish("finished")
-    assert synced == [f"{DB_NAME}-wal"]
+    assert synced == [(f"{DB_NAME}-wal", False)]
     assert _rows(tmp_path / ".provbridge") == 0
