@@ -3,6 +3,8 @@ full, large ones sampled and hashed exactly when the sample cannot see the chang
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import Project
@@ -51,3 +53,30 @@ def test_final_hashes_of_two_trials_differ_by_one_cell(project: Project) -> None
     other = frame_versions(project, "200000", "-2")[-1]
     assert first[1:] == same[1:] and first[1] == "full"
     assert other[2] != first[2]
+
+
+def test_frame_facts_read_from_blocks_match_pandas() -> None:
+    """nbytes, stats and the full hash read from the blocks are those pandas' own objects give, whatever the
+    block layout (2-D numpy blocks, a transposed one, extension columns, a non-range index)."""
+    import numpy as np
+    import pandas as pd
+
+    from provbridge.capture.values import summarize
+
+    rng = np.random.default_rng(3)
+    frames = [
+        pd.DataFrame(rng.random((500, 3)), columns=["x", "y", "z"]),
+        pd.DataFrame({"i": np.arange(500), "s": ["a"] * 500, "c": pd.Categorical(["u", "v"] * 250),
+                      "n": pd.array(np.arange(500), dtype="Int64"), "f": rng.random(500)},
+                     index=pd.date_range("2020", periods=500, freq="h")),
+    ]
+    for df in frames:
+        summary = json.loads(summarize(df)[3] or "")
+        assert summary["nbytes"] == int(df.memory_usage(index=True, deep=False).sum())
+        numeric = [c for c in df.columns if isinstance(df[c].dtype, np.dtype) and df[c].dtype.kind in "iuf"]
+        assert sorted(summary["stats"]) == sorted(numeric)
+        for c in numeric:
+            assert summary["stats"][c]["max"] == pytest.approx(float(df[c].max()))
+        assert json.loads(summarize(df.copy())[3] or "")["sha256"] == summary["sha256"]
+        assert json.loads(summarize(df[list(reversed(df.columns))][list(df.columns)])[3] or "")["sha256"] == \
+            summary["sha256"]  # the same columns through other blocks
