@@ -7,10 +7,9 @@ from types import ModuleType
 
 from provbridge.errors import ProvbridgeError
 
-# module (top-level import name) -> the extra of provbridge that installs it
+# module (top-level import name) -> the extra of provbridge that installs it (pyproject's optional-dependencies)
 EXTRA_OF = {
     "matplotlib": "plot",
-    "pydot": "dot",
     "nbclient": "notebook",
     "nbformat": "notebook",
     "IPython": "notebook",
@@ -32,9 +31,22 @@ def require(module: str, purpose: str = "") -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        top = module.partition(".")[0]
-        missing = (exc.name or top).partition(".")[0]
-        extra = EXTRA_OF.get(missing, EXTRA_OF.get(top, ""))
-        need = f"{purpose} needs {missing}" if purpose else f"{missing} is not installed"
-        hint = f": pip install 'provbridge[{extra}]'" if extra else f": pip install {missing}"
-        raise MissingExtraError(need + hint) from None
+        raise missing_extra(exc, purpose, module) or _missing(_top(exc.name or module), "", purpose) from None
+
+
+def missing_extra(exc: ImportError, purpose: str = "", module: str = "") -> MissingExtraError | None:
+    """The MissingExtraError for a failed import of a module one of provbridge's extras installs (``module``:
+    the one asked for, when the failure is in a module it imports); None for any other module."""
+    missing = _top(exc.name or module)
+    extra = EXTRA_OF.get(missing) or EXTRA_OF.get(_top(module))
+    return _missing(missing, extra, purpose) if extra else None
+
+
+def _missing(missing: str, extra: str, purpose: str) -> MissingExtraError:
+    need = f"{purpose} needs {missing}" if purpose else f"{missing} is not installed"
+    hint = f": pip install 'provbridge[{extra}]'" if extra else f": pip install {missing}"
+    return MissingExtraError(need + hint)
+
+
+def _top(module: str) -> str:
+    return module.partition(".")[0]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
-from provbridge.extras import MissingExtraError, require
+from provbridge.extras import EXTRA_OF, MissingExtraError, require
 
 
 def test_present_module_is_returned() -> None:
@@ -29,21 +31,39 @@ def test_unknown_module_names_itself() -> None:
         require("no_such_mod_pb")
 
 
+def test_every_extra_is_named() -> None:
+    """EXTRA_OF names every distribution of every extra of provbridge (as its import name), and no other."""
+    extras: dict[str, set[str]] = {}
+    for requirement in metadata.requires("provbridge") or []:
+        found = re.match(r'([A-Za-z0-9_.-]+).*; extra == "(\w+)"$', requirement)
+        if found and found[2] != "test":
+            extras.setdefault(found[2], set()).add(found[1].lower().replace("-", "_"))
+    named: dict[str, set[str]] = {}
+    for module, extra in EXTRA_OF.items():
+        named.setdefault(extra, set()).add(module.lower())
+    assert named == extras
+
+
 @pytest.mark.parametrize(("blocked", "args", "extra"), [
     ("matplotlib", ["plot", "x", "-o", "x.png"], "plot"),
     ("nbclient", ["run", "nb.ipynb"], "notebook"),
+    ("jupyter_client", ["run", "nb.ipynb"], "notebook"),
+    ("jupyter_client", ["kernel", "install", "--prefix", "kernels"], "notebook"),
     ("pyshacl", ["validate", "doc.ttl"], "validate"),
+    ("jsonschema", ["validate", "doc.json"], "validate"),
+    ("rocrate", ["export", "--format", "ro-crate", "-o", "crate"], "rocrate"),
 ])
-def test_cli_without_an_extra_says_which(tmp_path: object, blocked: str, args: list[str], extra: str) -> None:
+def test_cli_without_an_extra_says_which(tmp_path: Path, blocked: str, args: list[str], extra: str) -> None:
     """A command run with the extra's module hidden exits 2 with one line naming the extra."""
     code = (
         f"import sys; sys.modules[{blocked!r}] = None\n"
         "from provbridge.cli.main import main\n"
         f"sys.exit(main({args!r}))\n"
     )
-    (tmp_path / "nb.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')  # type: ignore[operator]
-    (tmp_path / "doc.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")  # type: ignore[operator]
-    (tmp_path / "s.py").write_text("x = 1\n")  # type: ignore[operator]
+    (tmp_path / "nb.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    (tmp_path / "doc.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")
+    (tmp_path / "doc.json").write_text("{}")
+    (tmp_path / "s.py").write_text("x = 1\n")
     subprocess.run([sys.executable, "-m", "provbridge", "run", "-q", "s.py"], cwd=tmp_path, check=True)
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 2, proc.stderr

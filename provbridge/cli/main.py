@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from typing import TextIO
 
 from provbridge import __version__
 from provbridge.errors import ProvbridgeError, StoreError
 
 DEBUG_ENV = "PROVBRIDGE_DEBUG"
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 # name -> (module, one-line help). Each module defines add_arguments(parser) and run(args) -> int.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -20,9 +24,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trials": ("provbridge.cli.trials", "list the recorded trials"),
     "show": ("provbridge.cli.show", "show one trial: environment, files and dataflow"),
     "kernel": ("provbridge.cli.kernel", "install or remove the Python 3 (provbridge) Jupyter kernel"),
-    "export": ("provbridge.cli.export", "export trials as W3C PROV (json, jsonld, ttl, trig, nq, nt, xml, provn)"),
+    "export": ("provbridge.cli.export", "export trials as W3C PROV or an RO-Crate ({written})"),
     "validate": ("provbridge.cli.validate", "check a PROV document: parse, schema and shapes"),
-    "convert": ("provbridge.cli.convert", "convert a PROV document between syntaxes (json, xml, provn, ttl, ...)"),
+    "convert": ("provbridge.cli.convert", "convert a PROV document between syntaxes (from {read}; to {streamed})"),
     "dot": ("provbridge.cli.dot", "draw a trial, a variable's dependencies or two trials' differences with Graphviz"),
     "diff": ("provbridge.cli.diff", "compare two trials: parameters, metrics, values, code, operations, files"),
     "values": ("provbridge.cli.values", "a variable's final value in every trial"),
@@ -55,9 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--store", metavar="DIR", help="the .provbridge directory to use (default: nearest)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
-        sp = sub.add_parser(name, help=help_text, description=help_text)
+        text = _with_formats(help_text)
+        sp = sub.add_parser(name, help=text, description=text)
         importlib.import_module(module).add_arguments(sp)
     return parser
+
+
+def _with_formats(help_text: str) -> str:
+    """``help_text`` with ``{read}``, ``{written}`` and ``{streamed}`` replaced by the names of the document
+    formats provbridge reads, writes, and writes to a file (provbridge.formats)."""
+    if "{" not in help_text:
+        return help_text
+    from provbridge import formats
+
+    def listed(found: tuple[formats.DocumentFormat, ...]) -> str:
+        return ", ".join(formats.names(found))
+
+    return help_text.format(read=listed(formats.documents("read")), written=listed(formats.documents("write")),
+                            streamed=listed(formats.documents("write", streams=True)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from provbridge.cli import run as run_cmd
 
         rest = args_list[args_list.index("run") + 1:]
-        return _guard(lambda: run_cmd.main(rest, store=store))
+        return _guard(lambda: run_cmd.main(rest, store=store), "provbridge run", every_warning=False)
     if store is not None:
         os.environ["PROVBRIDGE_DIR"] = os.path.abspath(store)
     parser = build_parser()
@@ -83,13 +102,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     module = importlib.import_module(COMMANDS[args.command][0])
-    return _guard(lambda: int(module.run(args) or 0))
+    return _guard(lambda: int(module.run(args) or 0), f"provbridge {args.command}")
 
 
-def _guard(func: object) -> int:
-    """Run a command; every error becomes one line on stderr and a non-zero exit status (a traceback only
-    with ``PROVBRIDGE_DEBUG=1``)."""
-    assert callable(func)
+def _guard(func: Callable[[], int], command: str, *, every_warning: bool = True) -> int:
+    """Run ``command``; every error becomes one line on stderr and a non-zero exit status (a traceback only
+    with ``PROVBRIDGE_DEBUG=1``), and warnings one line each (see :func:`one_line_warnings`)."""
+    with one_line_warnings(every_warning):
+        return _outcome(func, command)
+
+
+def _outcome(func: Callable[[], int], command: str) -> int:
+    """``func``'s exit status, or the one of the error it raised, printed as one line."""
     try:
         return int(func())
     except ProvbridgeError as exc:
@@ -111,9 +135,37 @@ def _guard(func: object) -> int:
     except (MemoryError, RecursionError) as exc:
         return _fail(f"out of {'memory' if isinstance(exc, MemoryError) else 'stack'}", 1)
     except Exception as exc:  # a bug of ours: still one line, the traceback on request
+        from provbridge.extras import missing_extra
+
+        missing = missing_extra(exc, command) if isinstance(exc, ImportError) else None
+        if missing is not None:  # an optional dependency imported without provbridge.extras.require
+            return _fail(str(missing), missing.exit_code)
         if os.environ.get(DEBUG_ENV):
             raise
         return _fail(f"internal error: {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for the traceback)", 70)
+
+
+@contextlib.contextmanager
+def one_line_warnings(every_warning: bool = True) -> Iterator[None]:
+    """While the block runs, show warnings as one line ``provbridge: warning: <message>`` on stderr instead of
+    Python's ``file:line: Category: message`` and source line. With ``every_warning`` false (``run``, where the
+    user's program runs in this process) only the warnings of provbridge's own code and classes; the others
+    are shown as before."""
+    shown = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: TextIO | None = None, line: str | None = None) -> None:
+        if every_warning or filename.startswith(PACKAGE_DIR) or category.__module__.startswith("provbridge."):
+            text = " ".join(str(message).split())
+            print(f"provbridge: warning: {text}", file=sys.stderr if file is None else file)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = shown
 
 
 def _fail(message: str, code: int, *, collapse: bool = True) -> int:
