@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import Any
 
+from provbridge import formats
 from provbridge.cli.output import add_output_options, output_format, print_rows
 
 VALIDATE_COLUMNS = ("file", "format", "valid", "problems")
@@ -14,8 +15,9 @@ VALIDATE_COLUMNS = ("file", "format", "valid", "problems")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="PROV documents to check")
+    read = ", ".join(formats.names(formats.documents("validate")))
     parser.add_argument("-f", "--format", metavar="FMT",
-                        help="the documents' format (default: from the extension, else guessed)")
+                        help=f"the documents' format: {read} (default: from the extension, else guessed)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     parser.add_argument("--constraints", action="store_true",
                         help="also check W3C PROV-CONSTRAINTS (uniqueness and unification, event ordering, typing, "

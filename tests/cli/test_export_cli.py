@@ -107,6 +107,13 @@ def test_export_help_and_errors_list_the_written_formats(store_dir: Path, tmp_pa
     assert list(tmp_path.iterdir()) == []
 
 
+def test_validate_help_lists_the_validated_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli("validate", "--help")
+    assert ("the documents' format: json, jsonld, ttl, trig, nq, nt, xml, provn, rdf (default: from the extension, "
+            "else guessed)") in " ".join(capsys.readouterr().out.split())
+
+
 def test_validate_reports_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"entity": {"ex:a": {"prov:label": null}}, "wasEndedby": {}}')
