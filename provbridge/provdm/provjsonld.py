@@ -108,6 +108,7 @@ def _statement(item: Any, prefixes: dict[str, str]) -> list[Record]:
     """The record(s) of one ``@graph`` object (a Membership with several members gives one each)."""
     if not isinstance(item, dict):
         raise FormatError("PROV-JSONLD: every @graph member must be an object")
+    prefixes = _context(item.get("@context"), prefixes)  # a statement may declare its own prefixes
     name = _term(_text(item.get("@type"), "the @type of a statement"))
     if name not in STATEMENTS:
         raise FormatError(f"PROV-JSONLD: unknown statement type {item.get('@type')!r}")
@@ -122,8 +123,10 @@ def _statement(item: Any, prefixes: dict[str, str]) -> list[Record]:
     attrs: list[tuple[str, Value]] = [(terms.PROV_TYPE, subtype)] if subtype else []
     members: list[Any] = []
     for key, raw in item.items():
-        if key in ("@type", "@id"):
+        if key in ("@type", "@id", "@context"):
             continue
+        if key.startswith("@"):
+            raise FormatError(f"PROV-JSONLD: the JSON-LD keyword {key} is not read in a statement")
         term = _term(key)
         argument = f"prov:{term}"
         if argument in ARGUMENTS[kind]:

@@ -168,3 +168,11 @@ def test_a_mention_of_the_context_elsewhere_is_no_prov_jsonld() -> None:
     assert not is_prov_jsonld(prov_o)
     assert is_prov_jsonld(b'{"@context": "https://openprovenance.org/prov-jsonld/context.jsonld", "@graph": [')
     assert is_prov_jsonld(orjson.dumps({"@context": "http://openprovenance.org/prov-jsonld.json", "@graph": []}))
+
+
+def test_a_statement_may_declare_prefixes_and_other_keywords_are_refused() -> None:
+    own = [{"@context": {"o": "http://other.org/"}, "@type": "Entity", "@id": "o:x", "o:size": [1]}]
+    assert loads(_document(own)).records == (
+        Record.make("entity", "http://other.org/x", attrs=[("http://other.org/size", Literal("1", XSD + "integer"))]),)
+    with pytest.raises(FormatError, match=r"^PROV-JSONLD: the JSON-LD keyword @reverse is not read in a statement$"):
+        loads(_document([{"@type": "Entity", "@id": "ex:x", "@reverse": {}}]))
