@@ -10,6 +10,7 @@ from provbridge.store import store as base
 if TYPE_CHECKING:
     from provbridge.export.registry import Format
     from provbridge.render import Diagram
+    from provbridge.store.model import Version
 
 # The layers below are imported on first use, so that opening a store stays as fast as store.store's.
 
@@ -50,6 +51,15 @@ class Trial(base.Trial):
         from provbridge.query import impact
 
         return impact(target, trial=self, granularity=granularity, raw=raw)
+
+    def backward(self, target: str | int, *, granularity: int | None = None,
+                 all_versions: bool = False) -> list[Version]:
+        """:meth:`deps` as the store's Version records (the target itself excluded), ordered by version."""
+        return self.versions_by_id(self.deps(target, granularity=granularity, all_versions=all_versions)["version"])
+
+    def forward(self, target: str, *, granularity: int | None = None) -> list[Version]:
+        """:meth:`impact` as the store's Version records, ordered by version."""
+        return self.versions_by_id(self.impact(target, granularity=granularity)["version"])
 
     def graph(self, var: str | None = None, granularity: int | None = None, diff: Any = None,
               **options: Any) -> Diagram:

@@ -1,4 +1,4 @@
-"""Turn one recorded trial (whole, or a variable's backward dependencies) into a Drawing."""
+"""Turn one recorded trial (whole, or a variable's backward dependencies from query.deps) into a Drawing."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from provbridge.errors import VariableNotFoundError
+from provbridge.query.api import deps
 from provbridge.query.granularity import DEFAULT_GRANULARITY, granularity_note, query_granularity
 from provbridge.query.targets import resolve_name
 from provbridge.render.labels import (
@@ -49,7 +50,7 @@ def build_trial(trial: Trial, *, var: str | None = None, granularity: int | None
         versions = {i: v for i, v in versions.items() if v.scope in MODULE_SCOPES}
     if var is not None:
         targets = _targets(trial, var)
-        wanted = {v.id for v in trial.backward(var, granularity=granularity)} | {t.id for t in targets}
+        wanted = set(deps(var, trial=trial, granularity=granularity)["version"]) | {t.id for t in targets}
         versions = {i: v for i, v in versions.items() if i in wanted}
         drawn = {v.exec_id for v in versions.values() if v.exec_id is not None}
     else:

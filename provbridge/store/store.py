@@ -6,7 +6,7 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -220,6 +220,11 @@ class Trial:
             sql += " AND kind != 'file'"
         return [Version(*row) for row in self.conn.execute(sql + " ORDER BY id", params)]
 
+    def versions_by_id(self, ids: Iterable[int]) -> list[Version]:
+        """The versions with these ids (unknown ids left out), in recording order."""
+        wanted = set(ids)
+        return [v for v in self.versions() if v.id in wanted] if wanted else []
+
     def version(self, version_id: int) -> Version:
         """One version by its id in this trial."""
         row = self.conn.execute(
@@ -284,50 +289,6 @@ class Trial:
         for table in ("executions", "versions", "derivations", "usages", "file_accesses"):
             sql = f"SELECT count(*) FROM {table} WHERE trial_id = ?"
             (result[table],) = self.conn.execute(sql, (self.id,)).fetchone()
-        return result
-
-    # -- dependencies ------------------------------------------------------------------------------
-    def _resolve_versions(self, target: str | int, all_versions: bool) -> list[int]:
-        if isinstance(target, int):
-            return [self.version(target).id]
-        if "@" in target and target.rsplit("@", 1)[1].isdigit():
-            return [self.version(int(target.rsplit("@", 1)[1])).id]
-        if all_versions:
-            ids = [v.id for v in self.versions(target)]
-            if not ids:
-                raise VariableNotFoundError(f"no variable {target!r} in trial {self.id}")
-            return ids
-        try:
-            return [self.latest(target).id]
-        except VariableNotFoundError:
-            return [self.latest(target, scope=None).id]
-
-    def backward(self, target: str | int, *, granularity: int | None = None,
-                 all_versions: bool = False) -> list[Version]:
-        """Every version the target contributed from (transitively), excluding the target itself.
-        ``target`` is a variable name (latest top-level version), ``name@id`` or a version id;
-        granularity 0 keeps top-level variables and files only (default: the trial's own)."""
-        return self._closure(self._resolve_versions(target, all_versions), "source", "id", granularity)
-
-    def forward(self, target: str | int, *, granularity: int | None = None,
-                all_versions: bool = True) -> list[Version]:
-        """Every version derived (transitively) from the target: a variable name, file path or version id."""
-        if isinstance(target, str) and not self.versions(target):
-            raise VariableNotFoundError(f"no variable or file {target!r} in trial {self.id}")
-        return self._closure(self._resolve_versions(target, all_versions), "id", "source", granularity)
-
-    def _closure(self, start: list[int], step: str, key: str, granularity: int | None) -> list[Version]:
-        placeholders = ",".join("?" * len(start))
-        rows = self.conn.execute(
-            f"WITH RECURSIVE c(v) AS (SELECT id FROM versions WHERE trial_id = ? AND id IN ({placeholders}) "
-            f"UNION SELECT d.{step} FROM derivations d JOIN c ON d.{key} = c.v WHERE d.trial_id = ?) "
-            "SELECT id, name, scope, kind, exec_id, type, value, repr, summary, count FROM versions "
-            f"WHERE trial_id = ? AND id IN (SELECT v FROM c) AND id NOT IN ({placeholders}) ORDER BY id",
-            (self.id, *start, self.id, self.id, *start),
-        ).fetchall()
-        result = [Version(*row) for row in rows]
-        if (self.granularity if granularity is None else granularity) == 0:
-            result = [v for v in result if v.scope in MODULE_SCOPES]
         return result
 
 
