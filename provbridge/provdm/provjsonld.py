@@ -159,6 +159,10 @@ def loads(data: bytes | str) -> Document:
     bundles: list[Bundle] = []
     for item in raw["@graph"]:
         if isinstance(item, dict) and _term(str(item.get("@type"))) == "Bundle":
+            extra = sorted(set(item) - {"@type", "@id", "@graph", "@context"})
+            if extra:
+                raise FormatError(f"PROV-JSONLD: a Bundle holds only @id and @graph, not {extra[0]!r} (describe it "
+                                  "in an Entity of the same @id)")
             inner = _context(item.get("@context"), prefixes)
             namespaces.update({p: iri for p, iri in inner.items() if p not in namespaces})
             bundle_id = expand(_text(item.get("@id"), "the @id of a Bundle"), inner)

@@ -176,3 +176,5 @@ def test_a_statement_may_declare_prefixes_and_other_keywords_are_refused() -> No
         Record.make("entity", "http://other.org/x", attrs=[("http://other.org/size", Literal("1", XSD + "integer"))]),)
     with pytest.raises(FormatError, match=r"^PROV-JSONLD: the JSON-LD keyword @reverse is not read in a statement$"):
         loads(_document([{"@type": "Entity", "@id": "ex:x", "@reverse": {}}]))
+    with pytest.raises(FormatError, match=r"^PROV-JSONLD: a Bundle holds only @id and @graph, not 'label' "):
+        loads(_document([{"@type": "Bundle", "@id": "ex:b", "label": ["b"], "@graph": []}]))
