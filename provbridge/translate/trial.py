@@ -26,14 +26,19 @@ EXECUTION_CLASSES = {
     "call": "pb:FunctionCall",
 }
 CODE_CLASSES = {"script": "pb:Script", "module": "pb:Module", "cell": "pb:Cell"}
-# The attributes of a trial's activity that can change once it has ended (rename, note, trial tags).
-ANNOTATIONS = ("prov:label", "pb:name", "pb:note", "pb:tag")
+# The attributes of a trial's activity that can change once it has ended (rename, note, trial tags and the
+# pb:repeatOf that a repeat-of tag gives).
+ANNOTATIONS = ("prov:label", "pb:name", "pb:note", "pb:tag", "pb:repeatOf")
 MODULE_SCOPE = "<module>"
 # A file content: one entity per sha256, the same IRI in every bundle (pb:sha256-<hex>), that each file
 # version with this hash specialises, so that lineage follows a file from the trial that wrote it to the
 # trials that read it. In the pb: namespace, every format can name it (a bare hex digest is no XML QName).
 CONTENT_PREFIX = "pb:sha256-"
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+# The trial tag `provbridge repeat` gives a re-run (manage.repeat.REPEAT_TAG), naming the repeated trial's UUID;
+# the re-run's activity also gets pb:repeatOf <that trial's activity IRI>.
+REPEAT_OF = "repeat-of="
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 Attrs = list[tuple[str, Value]]
 TagIndex = dict[tuple[str, str], list[str]]
@@ -51,6 +56,7 @@ class TrialTranslation:
     def __init__(self, trial: Trial, *, prefix: str, base: str | None = None) -> None:
         self.trial = trial
         self.prefix = prefix
+        self.base = base
         self.namespace = trial_namespace(trial.uuid, base)
         self.p = prefix + ":"
         self.trial_id = self.p + "trial"
@@ -149,7 +155,10 @@ class TrialTranslation:
         for key, value in optional:
             if value is not None:
                 attrs.append((key, value if isinstance(value, int) else clean_text(str(value))))
-        attrs += [("pb:tag", tag) for tag in tags.get(("trial", ""), ())]
+        trial_tags = tags.get(("trial", ""), ())
+        attrs += [("pb:tag", tag) for tag in trial_tags]
+        attrs += [("pb:repeatOf", Iri(trial_namespace(tag[len(REPEAT_OF):], self.base) + "trial"))
+                  for tag in trial_tags if tag.startswith(REPEAT_OF) and _UUID.fullmatch(tag[len(REPEAT_OF):])]
         return Element("activity", self.trial_id, tuple(attrs))
 
     def _trial_records(self, tags: TagIndex) -> Iterator[Record]:
