@@ -78,12 +78,12 @@ class Probe:
         self._imported.acquire()
         _PENDING.add(self)
         try:
-            _thread.start_new_thread(self._run, (script_path,))
+            _thread.start_new_thread(self._run, (_static_parts(script_path),))
         except BaseException:
             self._imported.release()
             self._finish(None)
 
-    def _run(self, script_path: str | None) -> None:
+    def _run(self, parts: list[Callable[[], Iterable[Row]]]) -> None:
         rows = None
         try:
             try:
@@ -91,7 +91,7 @@ class Probe:
                 from urllib import parse  # noqa: F401
             finally:
                 self._imported.release()
-            rows = _gather(_static_parts(script_path))
+            rows = _gather(parts)
         except BaseException:  # pragma: no cover - a thread must not print; the run's end reads them itself
             rows = None
         finally:
@@ -130,7 +130,11 @@ if hasattr(os, "register_at_fork"):
 
 
 def _static_parts(script_path: str | None) -> list[Callable[[], Iterable[Row]]]:
-    return [_python_rows, _os_rows, _machine_rows, _package_rows, lambda: _git_rows(script_path)]
+    try:
+        start = _git_dir(script_path)
+    except OSError:  # the working directory was removed
+        return [_python_rows, _os_rows, _machine_rows, _package_rows]
+    return [_python_rows, _os_rows, _machine_rows, _package_rows, lambda: _git_rows(start)]
 
 
 def _gather(parts: list[Callable[[], Iterable[Row]]]) -> list[Row]:
@@ -324,13 +328,15 @@ def _git(cwd: str, *args: str) -> str | None:
     return done.stdout.decode("utf-8", "replace").strip()
 
 
-def _git_rows(script_path: str | None) -> list[Row]:
-    """Commit, branch, dirty flag and remote of the work tree the script is in, from two git commands
+def _git_dir(script_path: str | None) -> str:
+    """Where git is asked: the script's directory, else the working directory (read now: the program
+    may change directory while a probe runs)."""
+    return os.path.dirname(os.path.abspath(script_path)) if script_path else os.getcwd()
+
+
+def _git_rows(start: str) -> list[Row]:
+    """Commit, branch, dirty flag and remote of the work tree ``start`` is in, from two git commands
     (``status --porcelain=v2 --branch`` says the first three at once; it fails outside a work tree)."""
-    if script_path:
-        start = os.path.dirname(os.path.abspath(script_path))
-    else:
-        start = os.getcwd()
     if not os.path.isdir(start):
         return []
     status = _git(start, "status", "--porcelain=v2", "--branch", "--untracked-files=no")

@@ -235,3 +235,24 @@ def test_os_rows_are_platforms(tmp_path: Path) -> None:
         "platform": "-".join(p for p in (platform.system(), platform.release(), platform.machine()) if p)
         + (f"-with-{libc}{version}" if libc else ""),
     }
+
+
+@needs_git
+def test_probe_asks_git_where_the_run_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from provbridge.capture.environment import Probe
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "a.txt").write_text("a")
+    git(repo, "add", "a.txt")
+    git(repo, "commit", "-q", "-m", "c")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    monkeypatch.chdir(repo)
+    probe = Probe(None)
+    monkeypatch.chdir(elsewhere)  # the program changes directory while the probe runs
+    rows = collect_environment(None, probe)
+    assert as_dict(rows, "git")["commit"] == git(repo, "rev-parse", "HEAD")
+    assert as_dict(rows, "cwd") == {"path": str(elsewhere)}
