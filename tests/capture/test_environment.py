@@ -35,6 +35,16 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+def committed_repo(repo: Path, name: str, text: str) -> Path:
+    """A new git work tree at ``repo`` with one committed file ``name``; returns the file's path."""
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / name).write_text(text)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first")
+    return repo / name
+
+
 def test_rows_shape_and_unique_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     rows = collect_environment()
@@ -176,12 +186,7 @@ def test_deleted_cwd_never_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_environment_costs_two_git_commands_and_no_uname(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Start-up cost: git state from `status --porcelain=v2 --branch` plus the remote, and the platform
     string without `uname -p` (platform.platform() runs it), the same text as platform.platform()."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    (repo / "s.py").write_text("x = 1\n")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "first")
+    repo = committed_repo(tmp_path / "repo", "s.py", "x = 1\n").parent
     (repo / "s.py").write_text("x = 2\n")
     expected_platform = platform.platform()
     spawned: list[list[str]] = []
@@ -206,13 +211,8 @@ def test_probe_reads_the_start_state_in_a_hidden_thread(tmp_path: Path) -> None:
 
     from provbridge.capture.environment import Probe
 
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    script = repo / "script.py"
-    script.write_text("print(1)\n")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "first")
+    script = committed_repo(tmp_path / "repo", "script.py", "print(1)\n")
+    repo = script.parent
     before = {t.ident for t in threading.enumerate()}
     probe = Probe(str(script))
     probe.imported()
@@ -241,12 +241,7 @@ def test_os_rows_are_platforms(tmp_path: Path) -> None:
 def test_probe_asks_git_where_the_run_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from provbridge.capture.environment import Probe
 
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    (repo / "a.txt").write_text("a")
-    git(repo, "add", "a.txt")
-    git(repo, "commit", "-q", "-m", "c")
+    repo = committed_repo(tmp_path / "repo", "a.txt", "a").parent
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
