@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import orjson
-
 from provbridge.store.store import open_store
+from provbridge.tables import to_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,21 +23,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.remote is not None:  # the canned comparison queries on a remote (provbridge.remote)
-        from provbridge.remote.views import diff_text, remote_diff
-
-        with open_store(args.store) as store:
-            found = remote_diff(store, args.first, args.second, args.remote, all=args.all)
-        print(orjson.dumps(found, option=orjson.OPT_INDENT_2, default=str).decode() if args.json else diff_text(found))
-        return 0
-    from provbridge.manage.diff import compare_any
-
     with open_store(args.store) as store:
-        first, second = store.trial(args.first), store.trial(args.second)
-        result: Any = compare_any(first, second, all=args.all, tol=args.tol, artifacts=args.artifacts, store=store)
-    if args.json:
-        print(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY,
-                           default=str).decode())
-    else:
-        print(result.text())
+        if args.remote is not None:  # the canned comparison queries on a remote (provbridge.remote)
+            from provbridge.remote.views import remote_diff
+
+            result: Any = remote_diff(store, args.first, args.second, args.remote, all=args.all)
+        else:
+            from provbridge.manage.diff import compare_any
+
+            first, second = store.trial(args.first), store.trial(args.second)
+            result = compare_any(first, second, all=args.all, tol=args.tol, artifacts=args.artifacts, store=store)
+    print(to_json(result.to_dict()) if args.json else result.text())
     return 0

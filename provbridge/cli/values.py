@@ -7,7 +7,7 @@ from typing import Any
 
 from provbridge.cli.output import add_output_options, print_rows
 from provbridge.store.store import open_store
-from provbridge.tables import format_table
+from provbridge.tables import format_table, frame_records
 
 SHOWN = ("trial", "trial_name", "role", "version", "type", "value", "shape", "dtype", "mean", "std", "min", "max")
 
@@ -21,20 +21,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def records(variable: str, store_arg: str | None, tag: str | None = None) -> list[dict[str, Any]]:
-    """The rows of ``values`` as JSON-ready dicts."""
-    from provbridge.manage.diff import plain_cell
+    """The rows of ``values`` as JSON-ready dicts, as the remote's (provbridge.remote.views.remote_values)."""
     from provbridge.manage.values import values
 
     with open_store(store_arg) as store:
-        frame = values(variable, store=store, tag=tag)
-    rows = []
-    for row in frame.to_dict("records"):
-        item = {k: plain_cell(v) for k, v in row.items()}
-        if item.get("started_at") is not None:
-            item["started_at"] = item["started_at"].isoformat()
-        if isinstance(item.get("shape"), tuple):
-            item["shape"] = list(item["shape"])
-        rows.append(item)
+        rows = frame_records(values(variable, store=store, tag=tag))
+    for row in rows:
+        if isinstance(row.get("shape"), tuple):
+            row["shape"] = list(row["shape"])
     return rows
 
 

@@ -35,6 +35,16 @@ if TYPE_CHECKING:
 SECTIONS = ("parameters", "metrics", "variables", "only", "files", "environment", "tags")
 UNCHANGED = frozenset({"equal", "same"})
 TEXT_COLUMNS = {"variables": ["name", "a", "b", "status", "detail"]}
+# each section's columns, whatever answered (the local records, or the PROV graphs: sparql_diff)
+COLUMNS = {
+    "parameters": ["name", "a", "b", "status"],
+    "metrics": ["name", "a", "b", "delta", "status"],
+    "variables": ["name", "type_a", "type_b", "a", "b", "status", "detail", "max_abs_diff", "n_different", "exact"],
+    "only": ["name", "trial", "type", "value"],
+    "files": ["path", "access_a", "access_b", "sha256_a", "sha256_b", "status"],
+    "environment": ["kind", "name", "a", "b", "status"],
+    "tags": ["name", "a", "b", "status"],
+}
 
 
 @dataclass
@@ -58,6 +68,7 @@ class TrialDiff:
     environment: pd.DataFrame
     tags: pd.DataFrame
     all: bool = False
+    remote: str | None = None  # where the comparison ran: None for the local records (see sparql_diff)
 
     @property
     def empty(self) -> bool:
@@ -69,7 +80,8 @@ class TrialDiff:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the tables as lists of records, diffs as text."""
-        data: dict[str, Any] = {"a": self.a, "b": self.b, "a_label": self.a_label, "b_label": self.b_label}
+        data: dict[str, Any] = {"a": self.a, "b": self.b, "a_label": self.a_label, "b_label": self.b_label,
+                                "remote": self.remote}
         for name in SECTIONS:
             frame = getattr(self, name)
             data[name] = [{k: plain_cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
@@ -81,7 +93,8 @@ class TrialDiff:
         """A readable report, one section per kind of difference."""
         from provbridge.tables import cell, format_table
 
-        out = [f"trial {self.a} ({self.a_label}) → trial {self.b} ({self.b_label})"]
+        out = [f"trial {self.a} ({self.a_label}) → trial {self.b} ({self.b_label})"
+               + (f" on remote {self.remote}" if self.remote else "")]
         if self.empty:
             out.append("no differences")
         for name in SECTIONS:
@@ -346,8 +359,6 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
     both trials saved under a variable's name (this unpickles them) to compare them element-wise.
     ``tol`` is the absolute tolerance for numbers. ``all=True`` keeps unchanged rows too. Imported PROV
     documents are compared record by record by provbridge.manage.recorddiff.record_diff instead."""
-    import pandas as pd
-
     with using_store(store) as opened:
         ta = get_trial(opened, t1)
         tb = get_trial(opened, t2)
@@ -357,24 +368,56 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
                               "provbridge.manage.recorddiff.record_diff (or provbridge.manage.diff.compare_any, as "
                               "`provbridge diff` does)")
         variables, only = _variables(ta, tb, tol, artifacts)
-        frames = {
-            "parameters": (_parameters(ta, tb), ["name", "a", "b", "status"]),
-            "metrics": (_role_table(ta, tb, "metrics"), ["name", "a", "b", "delta", "status"]),
-            "variables": (variables, ["name", "type_a", "type_b", "a", "b", "status", "detail", "max_abs_diff",
-                                      "n_different", "exact"]),
-            "only": (only, ["name", "trial", "type", "value"]),
-            "files": (_files(ta, tb), ["path", "access_a", "access_b", "sha256_a", "sha256_b", "status"]),
-            "environment": (_environment(ta, tb), ["kind", "name", "a", "b", "status"]),
-            "tags": (_tags(ta, tb), ["name", "a", "b", "status"]),
-        }
-        tables: dict[str, pd.DataFrame] = {}
-        for name, (rows, columns) in frames.items():
-            if not all and "status" in columns:
-                rows = [r for r in rows if r["status"] not in UNCHANGED]
-            tables[name] = pd.DataFrame(rows, columns=columns).astype(object)
+        rows = {"parameters": _parameters(ta, tb), "metrics": _role_table(ta, tb, "metrics"), "variables": variables,
+                "only": only, "files": _files(ta, tb), "environment": _environment(ta, tb), "tags": _tags(ta, tb)}
         result = TrialDiff(ta.id, tb.id, ta.label, tb.label, code=_code_diff(ta, tb),
-                           operations=_operations_diff(ta, tb), all=all, **tables)
+                           operations=_operations_diff(ta, tb), all=all, **_tables(rows, all))
     return result
+
+
+def _tables(rows: dict[str, list[dict[str, Any]]], all: bool) -> dict[str, pd.DataFrame]:
+    """Each section's rows as a DataFrame in COLUMNS (missing sections empty); unchanged rows left out unless
+    ``all``."""
+    import pandas as pd
+
+    tables = {}
+    for name in SECTIONS:
+        columns, found = COLUMNS[name], rows.get(name, [])
+        if not all and "status" in columns:
+            found = [r for r in found if r["status"] not in UNCHANGED]
+        tables[name] = pd.DataFrame(found, columns=columns).astype(object)
+    return tables
+
+
+def sparql_diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, store: StoreLike = None,
+                remote: str | None = None) -> TrialDiff:
+    """The :func:`diff` of two trials as the PROV graphs answer it (provbridge.query.compare_trials, on
+    ``remote`` or, with None, the embedded engine), in the same tables: variables in both (their values
+    compared as the graph holds them), variables in one only, file contents, and the order of operations
+    (the steps in one trial only, ``-`` and ``+``). What the graphs do not hold (parameters, metrics,
+    environment, tags, code) is left empty."""
+    from provbridge.query.api import compare_trials
+
+    with using_store(store) as opened:
+        ta, tb = get_trial(opened, t1), get_trial(opened, t2)
+        found = compare_trials(ta, tb, store=opened, remote=remote)
+    top = MODULE_SCOPE  # as diff: the top-level variables
+    variables = [{"name": r["name"], "type_a": r["type_a"], "type_b": r["type_b"], "a": plain_cell(r["value_a"]),
+                  "b": plain_cell(r["value_b"]), "status": "different" if r["differs"] else EQUAL, "detail": "",
+                  "exact": False} for r in found.variables.to_dict("records") if r["scope"] == top]
+    only = [{"name": r["name"], "trial": r["trial"]} for r in found.only.to_dict("records") if r["scope"] == top]
+    digests: dict[str, dict[str, str]] = {}
+    for r in found.files.to_dict("records"):
+        digests.setdefault(r["path"], {})[r["side"]] = r["sha256"]
+    files = [{"path": _short_path(path, ta.cwd), "sha256_a": (sides.get("a") or "")[:12] or None,
+              "sha256_b": (sides.get("b") or "")[:12] or None,
+              "status": "changed" if len(sides) == 2 else "removed" if "a" in sides else "added"}
+             for path, sides in sorted(digests.items())]
+    steps = [("-" if r["side"] == "a" else "+") + str(r["operation"]) for r in found.operations.to_dict("records")]
+    operations = "".join(f"{step}\n" for step in steps)
+    tables = _tables({"variables": variables, "only": only, "files": files}, all)
+    return TrialDiff(ta.id, tb.id, ta.label, tb.label, code="", operations=operations, all=all, remote=remote,
+                     **tables)
 
 
 def compare_any(first: Trial, second: Trial, *, all: bool = False, tol: float = 0.0, artifacts: bool = False,
@@ -400,4 +443,4 @@ def value_comparison(t1: TrialRef, t2: TrialRef, name: str, *, tol: float = 0.0,
         return compare_versions(va, vb, tol)
 
 
-__all__ = ["EQUAL", "TrialDiff", "diff", "file_states", "value_comparison"]
+__all__ = ["COLUMNS", "EQUAL", "TrialDiff", "diff", "file_states", "sparql_diff", "value_comparison"]

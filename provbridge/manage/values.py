@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from provbridge.errors import VariableNotFoundError
+from provbridge.frames import VALUE_COLUMNS, values_frame
 from provbridge.manage.common import (
     StoreLike,
     TrialRef,
@@ -23,8 +24,7 @@ from provbridge.manage.common import (
 if TYPE_CHECKING:
     import pandas as pd
 
-COLUMNS = ("trial", "trial_name", "started_at", "role", "version", "type", "value", "shape", "dtype", "mean", "std",
-           "min", "max", "sha256")
+COLUMNS = VALUE_COLUMNS  # one schema with values across trials in SPARQL (provbridge.query.api, --remote)
 
 
 def value_record(trial: Any, name: str, tag: str | None = None) -> dict[str, Any] | None:
@@ -35,8 +35,8 @@ def value_record(trial: Any, name: str, tag: str | None = None) -> dict[str, Any
         return None
     _role, tag_text = variable_roles(trial).get(name, ("", ""))
     version = final_version(trial, name)
-    row: dict[str, Any] = {"trial": trial.id, "trial_name": trial.name, "started_at": trial.started_at,
-                           "role": role_of(tags)}
+    row: dict[str, Any] = {"trial": trial.id, "uuid": trial.uuid, "trial_name": trial.name,
+                           "started_at": trial.started_at, "role": role_of(tags)}
     if version is None:
         if not tag_text:
             return None
@@ -70,9 +70,4 @@ def values(name: str, *, trials: list[TrialRef] | None = None, tag: str | None =
     if not rows:
         tagged = f" tagged {tag!r}" if tag is not None else ""
         raise VariableNotFoundError(f"no trial has a variable {name!r}{tagged}")
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
-    numeric = [v for v in frame["value"] if v is not None]
-    if numeric and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numeric):
-        frame["value"] = pd.to_numeric(frame["value"])
-    return frame
+    return values_frame(pd.DataFrame(rows, columns=list(COLUMNS)))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pyoxigraph as ox
 
 from provbridge.errors import VariableNotFoundError
+from provbridge.frames import VALUE_COLUMNS, values_frame
 from provbridge.query.details import FIELDS, version_details
 from provbridge.query.engine import dataset
 from provbridge.query.granularity import DEFAULT_GRANULARITY, query_granularity
@@ -198,9 +199,15 @@ def compare_trials(first: TrialRef, second: TrialRef, *, store: StoreLike = None
 
 def values_across(name: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None,
                   remote: str | None = None) -> Any:
-    """The final top-level value of variable ``name`` in every trial, oldest first."""
-    return _across_trials(canned("values").bind({"var": name}), store, engine, remote, raw,
-                          ["uuid", "trial_name", "started_at", "version", "type", "value"])
+    """The final top-level value of variable ``name`` in every trial, oldest first, in VALUE_COLUMNS as
+    provbridge.values has them (``version`` as ``name@N``); what the PROV graph does not hold (role, array
+    statistics) is None."""
+    frame = _across_trials(canned("values").bind({"var": name}), store, engine, remote, raw,
+                           [c for c in VALUE_COLUMNS if c != "trial"])
+    if raw:
+        return frame
+    frame["version"] = [None if n is None or n != n else f"{name}@{int(n)}" for n in frame["version"]]
+    return values_frame(frame)
 
 
 def tagged_values(tag: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None,

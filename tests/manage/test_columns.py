@@ -29,9 +29,10 @@ def test_agreed_column_names(project: Project) -> None:
 def test_query_frames_and_remote_rows_use_the_same_names(project: Project) -> None:
     """values_across, tagged_values, compare_trials and the remote views (run here on the embedded engine)
     name the trial, its start, versions and the comparison sides as manage's frames do."""
+    from provbridge.manage.diff import SECTIONS, diff
     from provbridge.manage.housekeeping import rename_trial
     from provbridge.query.api import compare_trials, tagged_values, values_across
-    from provbridge.remote.views import diff_text, remote_diff, remote_values
+    from provbridge.remote.views import remote_diff, remote_values
 
     source = 'import provbridge\nrate = provbridge.tag("rate", {rate}, "hyperparameter")\nonly{n} = 1\n'
     first = project.capture(source.format(rate=0.5, n=1))
@@ -44,7 +45,10 @@ def test_query_frames_and_remote_rows_use_the_same_names(project: Project) -> No
         comparison = compare_trials(first.id, second.id, store=store)
         rows = remote_values(store, "rate", None)
         found = remote_diff(store, str(first.id), str(second.id), None)
-    assert list(across.columns) == ["trial", "uuid", "trial_name", "started_at", "version", "type", "value"]
+        local_diff = diff(first.id, second.id, store=store)
+    assert list(across.columns) == list(local.columns) == list(VALUE_COLUMNS)  # one schema, local or SPARQL
+    assert list(across["version"]) == list(local["version"]) and list(across["value"]) == list(local["value"])
+    assert list(across["started_at"]) == list(local["started_at"]) and list(across["uuid"]) == list(local["uuid"])
     assert list(tagged.columns) == ["trial", "uuid", "trial_name", "started_at", "name", "scope", "tag", "version",
                                     "type", "value"]
     assert [(r["trial"], r["name"], r["value"]) for r in tagged.to_dict("records")] == [
@@ -62,10 +66,16 @@ def test_query_frames_and_remote_rows_use_the_same_names(project: Project) -> No
         ("a", first.id, "only1"), ("b", second.id, "only2")]
     assert list(comparison.operations.columns)[:2] == ["side", "trial"]
     assert set(comparison.operations["side"]) == {"a", "b"}
-    assert (found["a"], found["b"]) == (first.id, second.id) and "first" not in found
-    assert [(v["name"], v["value_a"], v["value_b"]) for v in found["variables"]] == [("rate", 0.5, 0.25)]
-    assert found["only"] == [{"side": "a", "trial": first.id, "name": "only1", "scope": "<module>"},
-                             {"side": "b", "trial": second.id, "name": "only2", "scope": "<module>"}]
-    assert diff_text(found).splitlines()[0] == f"trial {first.id} vs trial {second.id} on remote None"
+    # the diff: one schema, local or SPARQL (the remote's diff is the embedded engine's here)
+    assert (found.a, found.b) == (local_diff.a, local_diff.b) == (first.id, second.id)
+    for section in SECTIONS:
+        assert list(getattr(found, section).columns) == list(getattr(local_diff, section).columns)
+    assert list(found.to_dict()) == list(local_diff.to_dict())
+    for one in (found, local_diff):
+        assert [(v["name"], v["a"], v["b"], v["status"]) for v in one.variables.to_dict("records")] == [
+            ("rate", 0.5, 0.25, "different")]
+        assert [(r["name"], r["trial"]) for r in one.only.to_dict("records")] == [
+            ("only1", first.id), ("only2", second.id)]
+    assert found.text().splitlines()[0] == f"trial {first.id} (fast) → trial {second.id} (script.py)"
     for frame in (across, tagged, comparison.variables, comparison.only, comparison.files):
         assert not VARIANTS & set(frame.columns)
