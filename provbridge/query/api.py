@@ -203,27 +203,26 @@ def values_across(name: str, *, store: StoreLike = None, raw: bool = False, engi
     provbridge.values has them (``version`` as ``name@N``); what the PROV graph does not hold (role, array
     statistics) is None."""
     frame = _across_trials(canned("values").bind({"var": name}), store, engine, remote, raw,
-                           [c for c in VALUE_COLUMNS if c != "trial"])
-    if raw:
-        return frame
-    frame["version"] = [None if n is None or n != n else f"{name}@{int(n)}" for n in frame["version"]]
-    return values_frame(frame)
+                           [c for c in VALUE_COLUMNS if c != "trial"], name=name)
+    return frame if raw else values_frame(frame)
 
 
 def tagged_values(tag: str, *, store: StoreLike = None, raw: bool = False, engine: str | None = None,
                   remote: str | None = None) -> Any:
-    """The final value of every variable tagged ``tag`` (e.g. ``metric``) in every trial, oldest first."""
+    """The final value of every variable tagged ``tag`` (e.g. ``metric``) in every trial, oldest first
+    (``version`` as ``name@N``, as in :func:`values_across`)."""
     return _across_trials(canned("tagged_values").bind({"tag": tag}), store, engine, remote, raw,
                           ["uuid", "trial_name", "started_at", "name", "scope", "tag", "version", "type", "value"])
 
 
 def _across_trials(query: str, store: StoreLike, engine: str | None, remote: str | None, raw: bool,
-                   columns: list[str]) -> Any:
-    """Run a query over every trial; its rows as a DataFrame keyed by trial number (or the raw result)."""
+                   columns: list[str], name: str | None = None) -> Any:
+    """Run a query over every trial; its rows as a DataFrame keyed by trial number (or the raw result);
+    versions named ``name@N`` (``name``: the variable the query asked for, else each row's)."""
     with dataset(get_store(store), engine=engine, remote=remote) as data:
         result = data.query(query)
         trials = {graph_iri(t): t.id for t in data.trials}
-    return result if raw else _trial_frame(result, trials, columns)
+    return result if raw else _trial_frame(result, trials, columns, name)
 
 
 # -- helpers -----------------------------------------------------------------------------------------
@@ -322,7 +321,7 @@ def _frame(result: Result, columns: list[str], *, ids: dict[str, int] | None = N
     return frame
 
 
-def _trial_frame(result: Result, trials: dict[str, int], columns: list[str]) -> pandas.DataFrame:
+def _trial_frame(result: Result, trials: dict[str, int], columns: list[str], name: str | None) -> pandas.DataFrame:
     import pandas as pd
 
     rows = []
@@ -330,10 +329,16 @@ def _trial_frame(result: Result, trials: dict[str, int], columns: list[str]) -> 
         value = record.get("value")
         row = {"trial": trials.get(record["g"]), "uuid": record.get("uuid"), "trial_name": record.get("trialName"),
                "started_at": record.get("started"), "name": record.get("name"), "scope": record.get("scope"),
-               "tag": record.get("tagText"), "version": version_number(record.get("version")),
+               "tag": record.get("tagText"), "version": _label(name or record.get("name"), record.get("version")),
                "type": record.get("valueType"), "value": record.get("repr") if value is None else value}
         rows.append(row)
     return pd.DataFrame(rows, columns=["trial", *columns])
+
+
+def _label(name: str | None, version: str | None) -> str | None:
+    """A version IRI as ``name@N``, the name tables give versions (None when there is no version)."""
+    number = version_number(version)
+    return None if number is None else f"{name}@{number}"
 
 
 def _graph_deps(chosen: Trial, target: str | int, *, granularity: int | None, all_versions: bool, raw: bool,
