@@ -22,6 +22,7 @@ from provbridge.export.validation import IMPORT_CHECK_LIMIT, import_warnings
 from provbridge.imports.formats import ImportFormat, import_format
 from provbridge.imports.reader import Quads
 from provbridge.progress import Progress
+from provbridge.provdm.names import GENID
 from provbridge.store.graphs import GraphWriter, graph_info, triple_lines
 from provbridge.store.writer import utcnow
 from provbridge.xmlsafe import check_xml
@@ -143,22 +144,22 @@ def _already(store: Store, digest: str, fmt: str) -> list[Trial]:
 
 
 def blank_prefix(digest: str, fmt: str) -> str:
-    """The prefix of the blank-node labels of one imported document: ``b`` + 12 hex digits of the SHA-256 of
-    its bytes' SHA-256 and format + ``x``. It keeps them apart from other documents' (blank nodes with one
-    label are one node in a dataset) and is the same each time the same document is imported."""
+    """The prefix of the skolem IRIs of the blank nodes an RDF parser reads from one document: ``b`` + 12
+    hex digits of the SHA-256 of its bytes' SHA-256 and format + ``x``. It keeps them apart from other
+    documents' and is the same each time the same document is imported."""
     return "b" + hashlib.sha256(f"{digest} {fmt}".encode()).hexdigest()[:12] + "x"
 
 
 class _Import:
-    """The trials being written for one document, one GraphWriter per graph. Blank nodes are stored with
-    stable labels (see :meth:`term`)."""
+    """The trials being written for one document, one GraphWriter per graph. Blank nodes are skolemised
+    (see :meth:`term`)."""
 
     def __init__(self, conn: sqlite3.Connection, label: str, base: str, blank: str, *, renumber: bool) -> None:
         self.conn = conn
         self.label = label
         self.base = base
         self.writers: dict[str, GraphWriter] = {}
-        self.blank = blank
+        self.skolem = f"<{GENID}{blank}"
         self.renumber = renumber
         self.blanks: dict[str, str] = {}
         self.now = utcnow()
@@ -181,17 +182,19 @@ class _Import:
         return int(cur.lastrowid or 0)
 
     def term(self, node: Any) -> str:
-        """A node as stored: a blank node is ``_:`` + the document's :func:`blank_prefix` + its label from
-        provbridge's PROV-DM mapping (a hash of its content), or, from an RDF parser (which labels anonymous
-        nodes at random), ``n`` + its position among the document's blank nodes (1, 2... in order of
-        appearance)."""
+        """A node as stored. A blank node becomes a skolem IRI (RDF 1.1, 3.5) in provbridge's genid
+        namespace, the same in every query and every import of the document: the node's label from
+        provbridge's PROV-DM mapping (``b`` + a hash of its triples, ``q`` + a hash of its relation; the
+        mapping writes such an IRI back as that blank node, so exports re-import to the same IRIs), or, from
+        an RDF parser (which labels anonymous nodes at random), the document's :func:`blank_prefix` + ``n`` +
+        the node's position among its blank nodes (1, 2... in order of first appearance)."""
         if type(node) is not ox.BlankNode:
             return str(node)
         if not self.renumber:
-            return f"_:{self.blank}{node.value}"
+            return f"<{GENID}{node.value}>"
         found = self.blanks.get(node.value)
         if found is None:
-            found = self.blanks[node.value] = f"_:{self.blank}n{len(self.blanks) + 1}"
+            found = self.blanks[node.value] = f"{self.skolem}n{len(self.blanks) + 1}>"
         return found
 
 

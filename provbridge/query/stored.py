@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from provbridge.errors import VariableNotFoundError
 from provbridge.provdm.constraints import UNIFICATION_TAG, UnificationWarning
+from provbridge.provdm.names import GENID
 from provbridge.query.engine import dataset
 from provbridge.query.params import bind, canned
 from provbridge.query.results import Result
@@ -143,14 +144,17 @@ def _best(result: Result, lowest: int) -> tuple[list[Any], int]:
 def graph_records(result: Result, trial: Trial) -> list[dict[str, Any]]:
     """Rows of a backward_prov/forward_prov result with the columns of captured trials' versions
     (``version``, ``scope``, ``statement``... are None: an imported record has no recorded version),
-    ordered by name and IRI."""
+    ordered by name and IRI. A record without name or label is named by its compacted identifier, a blank
+    node ``import`` skolemised by ``_:`` + its label (its ``iri`` is the skolem IRI)."""
     info = graph_info(trial)
     prefixes = sorted(((uri, prefix) for prefix, uri in (info.prefixes if info else {}).items() if prefix),
                       key=lambda item: -len(item[0]))
     rows = []
     for record in result.records():
         name = record.get("name")
-        if isinstance(name, str) and name == record.get("node"):  # no name or label: the compacted identifier
+        if isinstance(name, str) and name.startswith(GENID) and name == record.get("node"):
+            name = "_:" + name[len(GENID):]  # a blank node import skolemised: its label
+        elif isinstance(name, str) and name == record.get("node"):  # no name or label: the compacted identifier
             name = next((f"{p}:{name[len(u):]}" for u, p in prefixes if name.startswith(u)), name)
         elif name is None:  # an unlabelled blank node (no string form in SPARQL): its _:id
             name = record.get("node")
