@@ -21,6 +21,7 @@ TRIAL_COLUMNS = (
     "started_at, ended_at, exit_code, exception, traceback, note, provbridge_version, python_version"
 )
 MODULE_SCOPES = ("<module>", "file")
+VERSION_FIELDS = "id, name, scope, kind, exec_id, type, value, repr, summary, count"  # a Version's, in order
 # How a trial's provenance is held, chosen once when its Trial is built (see provbridge.translate.representation):
 # "records" (captured runs, noWorkflow imports: executions, versions...) or "graph" (imported and pulled PROV
 # documents: a stored RDF graph, provbridge.store.graphs). Its origin (script, module, notebook, imported) is ``kind``.
@@ -209,7 +210,7 @@ class Trial:
     def versions(self, name: str | None = None, *, files: bool = True) -> list[Version]:
         """Variable (and file) versions in recording order, optionally only those of ``name``."""
         sql = (
-            "SELECT id, name, scope, kind, exec_id, type, value, repr, summary, count FROM versions "
+            f"SELECT {VERSION_FIELDS} FROM versions "
             "WHERE trial_id = ?"
         )
         params: tuple[Any, ...] = (self.id,)
@@ -222,13 +223,15 @@ class Trial:
 
     def versions_by_id(self, ids: Iterable[int]) -> list[Version]:
         """The versions with these ids (unknown ids left out), in recording order."""
-        wanted = set(ids)
-        return [v for v in self.versions() if v.id in wanted] if wanted else []
+        wanted = json.dumps(sorted({int(i) for i in ids}))
+        return [Version(*row) for row in self.conn.execute(
+            f"SELECT {VERSION_FIELDS} FROM versions "
+            "WHERE trial_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id", (self.id, wanted))]
 
     def version(self, version_id: int) -> Version:
         """One version by its id in this trial."""
         row = self.conn.execute(
-            "SELECT id, name, scope, kind, exec_id, type, value, repr, summary, count FROM versions "
+            f"SELECT {VERSION_FIELDS} FROM versions "
             "WHERE trial_id = ? AND id = ?",
             (self.id, version_id),
         ).fetchone()
@@ -239,7 +242,7 @@ class Trial:
     def latest(self, name: str, scope: str | None = "<module>") -> Version:
         """The last version of variable ``name`` (top-level by default; ``scope=None`` for any scope)."""
         sql = (
-            "SELECT id, name, scope, kind, exec_id, type, value, repr, summary, count FROM versions "
+            f"SELECT {VERSION_FIELDS} FROM versions "
             "WHERE trial_id = ? AND name = ?"
         )
         params: tuple[Any, ...] = (self.id, name)
