@@ -11,6 +11,7 @@ from pathlib import Path
 from provbridge.errors import FormatError
 
 FORMATS = "json, xml, provn, ttl, trig, nq, nt, jsonld"
+PROV_NAMESPACE = b"http://www.w3.org/ns/prov#"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
         output, notes = convert(data, source, target)
     except FormatError as exc:
         raise FormatError(f"{label}: {exc}") from None
+    if source.rdf is not None and source.name != "jsonld" and PROV_NAMESPACE not in data:
+        # as import says: RDF without a PROV-O term is no PROV document (JSON-LD may name it in a context)
+        raise FormatError(f"{label}: holds no PROV records (no term of the PROV-O vocabulary in this "
+                          f"{source.title})")
     if not args.quiet:
         for note in notes:
             print(f"provbridge: warning: {label}: {note}", file=sys.stderr)
