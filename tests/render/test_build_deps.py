@@ -83,3 +83,28 @@ def test_level_1_adds_what_happened_inside_functions(trial: Any, var: str) -> No
     drawn = trial.versions_by_id(_drawn(trial, var, 1))
     assert {(v.name, v.scope) for v in drawn if v.scope not in ("<module>", "file")} == INSIDE[var]
     assert {v.name for v in drawn if v.scope == "<module>"} == TOP_LEVEL[var] | {var}
+
+
+DOCUMENT = """
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <http://example.org/> .
+ex:data a prov:Entity ; rdfs:label "data" .
+ex:other a prov:Entity ; rdfs:label "other" .
+ex:analysis a prov:Activity ; prov:used ex:data .
+ex:report a prov:Entity ; rdfs:label "report" ; prov:wasDerivedFrom ex:data ; prov:wasGeneratedBy ex:analysis .
+ex:summary a prov:Entity ; rdfs:label "summary" ; prov:wasDerivedFrom ex:report .
+"""
+
+
+def test_stored_graph_diagram_draws_the_deps_answer(project: Any) -> None:
+    """A stored graph (an imported document): its diagram of ``summary`` draws the nodes deps answers."""
+    from provbridge.render import graph
+
+    project.write("doc.ttl", DOCUMENT)
+    project.run("import", "doc.ttl")
+    trial = project.store().trial("last")
+    answer = set(deps("summary", trial=trial)["iri"])
+    assert answer == {f"http://example.org/{name}" for name in ("data", "analysis", "report")}
+    drawn = {node.key for node in graph(trial, "summary").drawing.nodes.values()}
+    assert drawn == answer | {"http://example.org/summary"}
