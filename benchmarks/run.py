@@ -9,6 +9,7 @@ theirs (bench_query.py, when it exists). Targets are those of DESIGN.md §7.
     python benchmarks/run.py --quick                    # CI smoke check, < 3 min, no noWorkflow
     python benchmarks/run.py --quick --with-noworkflow  # the same with noWorkflow (short timeouts)
     python benchmarks/run.py --full                     # real figures; writes benchmarks/RESULTS.md
+    python benchmarks/run.py --full --no-noworkflow     # the same without noWorkflow: about 25 min on 2 cores
 
 Then deps end to end (bench_deps.py: API, cold CLI, index load and size) and, with --full or --jena, Apache
 Jena ARQ on the same closure (bench_jena.py; Debian's libapache-jena-java).
@@ -674,7 +675,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         "(quick 10000, full 10000 100000 1000000)")
     parser.add_argument("--query-rdflib-max", type=int, help="run rdflib's engine (the floor) only up to this "
                         "size (quick 0: it is slow; full: every size)")
-    parser.add_argument("--query-rdflib-timeout", type=float, default=900.0,
+    parser.add_argument("--query-rdflib-timeout", type=float, default=300.0,
                         help="seconds rdflib gets per query size; beyond, its times are lower bounds")
     parser.add_argument("--export-formats", nargs="+", default=["json", "nq", "trig"])
     parser.add_argument("--skip-capture", action="store_true")
