@@ -40,6 +40,10 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 REPEAT_OF = "repeat-of="
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
+# Entries of the caches of values that recur row after row (statement texts; a variable's name, scope and
+# type): a cache starts over when full, so memory stays flat.
+RECURRING = 4096
+
 Attrs = list[tuple[str, Value]]
 TagIndex = dict[tuple[str, str], list[str]]
 
@@ -244,7 +248,7 @@ class TrialTranslation:
         blocks: set[int] = set()  # module and cell executions: their children are the top-level operations
         steps = StepIndex()
         plans = self._plans
-        texts = Texts()  # statement texts recur on every execution of a statement
+        labels: dict[str, tuple[str, str]] = {}  # statement texts recur on every execution of a statement
         statement_class = ("prov:type", QName("pb:StatementExecution"))
         for (exec_id, parent, kind, code_id, name, started, ended, count, status, exec_count, cell_id,
              lineno, text) in t.conn.execute(
@@ -260,8 +264,14 @@ class TrialTranslation:
                 attrs.append(("prov:startTime", posix_time(started)))  # type: ignore[arg-type]
             if ended is not None:
                 attrs.append(("prov:endTime", posix_time(ended)))  # type: ignore[arg-type]
-            label = texts.clean(text if text is not None else name)
-            attrs.append(("prov:label", label))
+            raw = text if text is not None else name
+            labelled = labels.get(raw)
+            if labelled is None:
+                if len(labels) >= RECURRING:
+                    labels.clear()
+                labelled = labels[raw] = ("prov:label", clean_text(raw))
+            label = labelled[1]
+            attrs.append(labelled)
             attrs.append(partof)
             if parent is not None:
                 attrs.append(("pb:parentExecution", QName(f"{p}e{parent}")))
@@ -315,8 +325,8 @@ class TrialTranslation:
 
     def _version_records(self) -> Iterator[Record]:
         p = self.p
-        variables: dict[tuple[str, str], str] = {}  # (scope, name) -> variable id
-        texts = Texts()  # names, scopes and types recur on every version
+        # (scope, name, binding, type) -> the attributes every such version starts with, and its variable
+        heads: dict[tuple[str, str, str, str], tuple[tuple[tuple[str, Value], ...], str]] = {}
         new = tuple.__new__  # records built without a Python-level __new__ call per row
         vv = ("prov:type", QName("pb:VariableVersion"))
         fv = ("prov:type", QName("pb:FileVersion"))
@@ -345,22 +355,28 @@ class TrialTranslation:
                     else:
                         yield Relation("wasGeneratedBy", ident, f"{p}e{exec_id}")
                 continue
-            attrs = [vv, ("pb:name", texts.clean(name)), ("pb:scope", texts.clean(scope)), ("pb:binding", kind),
-                     ("pb:valueType", texts.clean(type_name))]
-            exact = scalar(type_name, value)
+            head = heads.get((scope, name, kind, type_name))
+            if head is None:
+                if len(heads) >= RECURRING:
+                    heads.clear()
+                head = heads[scope, name, kind, type_name] = (
+                    (vv, ("pb:name", clean_text(name)), ("pb:scope", clean_text(scope)), ("pb:binding", kind),
+                     ("pb:valueType", clean_text(type_name))),
+                    self.variable_id(scope, name))
+            known = type(value)
+            exact = value if (known is float or known is int) and type_name != "bool" else scalar(type_name, value)
             if exact is not None:
-                attrs.append(("prov:value", exact))
+                attrs = [("prov:value", exact)]
             elif text is not None:
-                attrs.append(("pb:repr", clean_text(text)))
+                attrs = [("pb:repr", clean_text(text))]
+            else:
+                attrs = []
             if summary:
                 attrs.append(("pb:summary", clean_text(summary)))
             if count != 1:
                 attrs.append(("pb:count", count))
-            yield new(Element, ("entity", ident, tuple(attrs)))
-            variable = variables.get((scope, name))
-            if variable is None:
-                variable = variables[scope, name] = self.variable_id(scope, name)
-            yield new(Relation, ("specializationOf", ident, variable, None, None, None, ()))
+            yield new(Element, ("entity", ident, head[0] + tuple(attrs)))
+            yield new(Relation, ("specializationOf", ident, head[1], None, None, None, ()))
             if exec_id is not None:
                 yield new(Relation, ("wasGeneratedBy", ident, f"{p}e{exec_id}", None, None, None, ()))
 
@@ -448,24 +464,6 @@ class TrialTranslation:
             yield Relation("wasGeneratedBy", ident, self.trial_id, id=f"{p}gen-{ident[len(p):]}", time=when)
             if version is not None:
                 yield Relation("alternateOf", ident, f"{p}v{version}")
-
-
-class Texts:
-    """Cleaned texts (translate.values.clean_text) of the values that recur row after row (names, scopes,
-    statement texts); starts over past SIZE entries, so memory stays flat."""
-
-    SIZE = 4096
-
-    def __init__(self) -> None:
-        self.known: dict[str, str] = {}
-
-    def clean(self, text: str) -> str:
-        found = self.known.get(text)
-        if found is None:
-            if len(self.known) >= self.SIZE:
-                self.known.clear()
-            found = self.known[text] = clean_text(text)
-        return found
 
 
 class StepIndex:
