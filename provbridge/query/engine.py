@@ -42,8 +42,10 @@ class Dataset:
     """The trials a query runs over, loaded in a pyoxigraph store. ``graphs`` are their named graphs;
     ``whole`` means every trial of the store (the union of all graphs is the default graph)."""
 
-    def __init__(self, target: ox.Store, trials: Sequence[Trial], *, whole: bool, persistent: bool) -> None:
+    def __init__(self, target: ox.Store, trials: Sequence[Trial], *, whole: bool, persistent: bool,
+                 writable: Callable[[], ox.Store] | None = None) -> None:
         self.target: ox.Store | None = target
+        self.writable = writable  # the store reopened for writing, when ``target`` is read-only
         self.trials = list(trials)
         self.graphs = [graph_iri(t) for t in trials]
         self.by_graph = dict(zip(self.graphs, self.trials))
@@ -85,6 +87,10 @@ class Dataset:
             raise QueryError(f"query failed: {one_line(exc)}") from None
 
     def _update(self, text: str) -> Result:
+        if self.writable is not None:
+            reopen, self.writable = self.writable, None
+            self.target = None  # the read-only store is dropped before the writable one opens
+            self.target = reopen()
         try:
             self.store.update(text)
         except SyntaxError as exc:
@@ -182,9 +188,10 @@ def _index(store: Store, chosen: list[Trial], *, whole: bool) -> Iterator[Datase
     """The persistent index, brought up to date; a fresh in-memory store when another process holds it."""
     index = QueryIndex(store)
     try:
-        with index.open() as target:
+        with index.open(chosen) as target:
             index.sync(target, chosen)
-            data = Dataset(target, chosen, whole=whole, persistent=True)
+            data = Dataset(target, chosen, whole=whole, persistent=True,
+                           writable=index.writable if index.readonly() else None)
             del target
             try:
                 yield data

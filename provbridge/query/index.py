@@ -42,7 +42,7 @@ LOCK_TIMEOUT_ENV = "PROVBRIDGE_INDEX_LOCK_TIMEOUT"  # overrides it (tests use a 
 
 LOADING = "loading"  # loading.<pid> in the index directory: a background loader at work (or waiting for the lock)
 _THREAD_LOCKS: dict[Path, threading.RLock] = {}
-_OPEN: dict[Path, ox.Store] = {}  # an index this process has open (a store can be opened once per process)
+_OPEN: dict[Path, tuple[ox.Store, bool]] = {}  # an index this process has open, and whether read-only
 _GUARD = threading.Lock()
 
 
@@ -108,11 +108,14 @@ class QueryIndex:
 
     # -- opening -------------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def open(self) -> Iterator[ox.Store]:
+    def open(self, trials: Sequence[Trial] | None = None) -> Iterator[ox.Store]:
         """The on-disk store, held under a file lock (shared by threads of this process, exclusive between
         processes) and closed again on exit so that other processes can use it. Raises IndexBusy when
         another process keeps it longer than ``lock_timeout``, or when the store is read-only (queries then
-        run in memory)."""
+        run in memory). When it already holds ``trials`` as they are (see :meth:`current`), it is opened
+        read-only: a query then writes nothing, where opening RocksDB read-write makes it compact what the
+        bulk loader wrote (seconds of CPU in the first queries after a million-record load, and twice the
+        size on disk); :meth:`writable` reopens it for an update."""
         if getattr(self.store, "readonly", False):
             raise IndexBusy("the store is read-only")
         try:
@@ -124,21 +127,62 @@ class QueryIndex:
             thread_lock = _THREAD_LOCKS.setdefault(key, threading.RLock())
         with thread_lock:
             if key in _OPEN:  # nested use in this thread
-                yield _OPEN[key]
+                yield _OPEN[key][0]
                 return
             with self._file_lock():
                 self._start_again_if_cheaper()
+                readonly = trials is not None and self.current(trials)
                 try:
-                    opened = ox.Store(str(self.db_path))
+                    opened = ox.Store.read_only(str(self.db_path)) if readonly else ox.Store(str(self.db_path))
                 except OSError as exc:
                     raise IndexBusy(str(exc)) from None
-                _OPEN[key] = opened
+                _OPEN[key] = (opened, readonly)
+                del opened
                 try:
-                    yield opened
-                    opened.flush()
+                    yield _OPEN[key][0]
+                    found = _OPEN.get(key)
+                    if found is not None and not found[1]:
+                        found[0].flush()
                 finally:
-                    del _OPEN[key]
-                    del opened
+                    _OPEN.pop(key, None)
+
+    def current(self, trials: Sequence[Trial]) -> bool:
+        """Whether the index holds every one of ``trials`` as it is now (finished, loaded at its present
+        signature) and no graph of a deleted trial: :meth:`sync` would write nothing."""
+        if not self.db_path.exists() or not self.meta_path.exists():
+            return False
+        data = self.metadata()
+        if data.get("stale"):
+            return False
+        entries = data["trials"]
+        known = {uuid for (uuid,) in self.store.conn.execute("SELECT uuid FROM trials")}
+        if any(uuid not in known for uuid in entries):
+            return False
+        for trial in trials:
+            entry = entries.get(trial.uuid)
+            sig = signature(trial)
+            if entry is None or sig is None or entry.get("signature") != sig or entry.get("graph") != graph_iri(trial):
+                return False
+        return True
+
+    def readonly(self) -> bool:
+        """Whether the store this process has open (inside :meth:`open`) is open read-only."""
+        found = _OPEN.get(self.directory.resolve())
+        return found is not None and found[1]
+
+    def writable(self) -> ox.Store:
+        """The store open inside :meth:`open`, reopened read-write if it was opened read-only (still under
+        the file lock; flushed and closed when :meth:`open` exits)."""
+        key = self.directory.resolve()
+        if not _OPEN[key][1]:
+            return _OPEN[key][0]
+        del _OPEN[key]  # the read-only store is closed (its last holder let it go) before the writable opens
+        try:
+            store = ox.Store(str(self.db_path))
+        except OSError as exc:
+            raise QueryError(f"cannot open the query index for writing: {exc}") from None
+        _OPEN[key] = (store, False)
+        return store
 
     def _start_again_if_cheaper(self) -> None:
         """Delete the on-disk store when it holds mostly graphs to throw away: one written by another
@@ -191,6 +235,10 @@ class QueryIndex:
     def sync(self, target: ox.Store, trials: Sequence[Trial], meter: Meter | None = None) -> list[str]:
         """Load the trials that are missing, changed or running; remove graphs of deleted trials. Returns
         the UUIDs (re)loaded. Must be called inside :meth:`open`; ``meter`` follows each load."""
+        if self.readonly():  # opened read-only because it held these trials already
+            if self.current(trials):
+                return []
+            raise IndexBusy("the query index is open read-only here")
         data = self.metadata()
         if data.pop("stale", False):  # written by another version of provbridge: start again
             target.clear()

@@ -156,3 +156,32 @@ def test_lock_wait_from_the_environment(project, monkeypatch: pytest.MonkeyPatch
         monkeypatch.setenv(LOCK_TIMEOUT_ENV, bad)
         with pytest.raises(QueryError, match=f"^{LOCK_TIMEOUT_ENV}='{bad}' is not a number of seconds$"):
             lock_wait()
+
+
+def test_queries_open_a_current_index_read_only(project) -> None:  # type: ignore[no-untyped-def]
+    trial = capture_dataflow(project)
+    index = QueryIndex(trial.store)
+    with index.open([trial]) as target:  # not loaded yet: read-write, and the load happens here
+        assert not index.readonly() and index.sync(target, [trial]) == [trial.uuid]
+    assert index.current([trial])
+    with index.open([trial]) as target:  # loaded: nothing to write, so RocksDB is opened read-only
+        assert index.readonly() and index.sync(target, [trial]) == []
+        with pytest.raises(RuntimeError, match="read-write"):
+            target.add(pyoxigraph.Quad(pyoxigraph.NamedNode("http://a/b"), pyoxigraph.NamedNode("http://a/c"),
+                                       pyoxigraph.Literal("x"), pyoxigraph.NamedNode("http://a/g")))
+    with index.open() as target:  # the background loader's way: always writable
+        assert not index.readonly()
+    rename_trial(trial.id, "renamed", store=trial.store)  # the signature changed: the next query must write
+    assert not index.current([trial.store.trial(trial.uuid)])
+
+
+def test_an_update_reopens_a_read_only_index_for_writing(project) -> None:  # type: ignore[no-untyped-def]
+    trial = capture_dataflow(project)
+    deps("e", trial=trial, engine="index")  # loads the trial: later queries open the index read-only
+    update = 'INSERT DATA { GRAPH <http://example.org/notes> { <http://a/b> <http://a/c> "note" } }'
+    with dataset(trial.store, [trial], engine="index") as data:
+        assert data.writable is not None  # opened read-only
+        assert data.query(update, allow_update=True).kind == "update"
+        assert data.writable is None
+    with dataset(trial.store, engine="index") as data:  # the update was kept
+        assert data.query('ASK { GRAPH <http://example.org/notes> { <http://a/b> <http://a/c> "note" } }').boolean
