@@ -6,10 +6,12 @@ from __future__ import annotations
 import _io
 import _thread
 import fnmatch
+import importlib
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable
+from types import ModuleType
 
 from provbridge.store.writer import hostname
 
@@ -87,8 +89,8 @@ class Probe:
         rows = None
         try:
             try:
-                import subprocess  # noqa: F401 - before the program's directory is on sys.path
-                from urllib import parse  # noqa: F401
+                for name in _LATE_MODULES:  # before the program's directory is on sys.path
+                    _module(name)
             finally:
                 self._imported.release()
             rows = _gather(parts)
@@ -117,6 +119,18 @@ class Probe:
 
 
 _PENDING: set[Probe] = set()
+_LATE_MODULES = ("subprocess", "urllib.parse")
+_MODULES: dict[str, ModuleType] = {}
+
+
+def _module(name: str) -> ModuleType:
+    """Module ``name``, imported once and kept here: while the program runs, the runner takes out of
+    ``sys.modules`` what a file in the program's directory would shadow, so a probe must never import
+    by name again."""
+    module = _MODULES.get(name)
+    if module is None:
+        module = _MODULES[name] = importlib.import_module(name)
+    return module
 
 
 def _wait_before_fork() -> None:
@@ -168,7 +182,8 @@ def is_secret_name(name: str) -> bool:
 def strip_credentials(url: str) -> str:
     """A remote URL without user:password@ (kept: the user name of ssh URLs, which is not a secret)."""
     if "://" in url:
-        from urllib.parse import urlsplit, urlunsplit
+        parse = _module("urllib.parse")
+        urlsplit, urlunsplit = parse.urlsplit, parse.urlunsplit
 
         try:
             parts = urlsplit(url)
@@ -307,8 +322,7 @@ def _metadata_header(path: str) -> tuple[str, str] | None:
 
 def _git(cwd: str, *args: str) -> str | None:
     """Output of a read-only git command (stripped), or None on any failure."""
-    import subprocess
-
+    subprocess = _module("subprocess")
     env = dict(os.environ)
     env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
     try:

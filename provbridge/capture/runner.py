@@ -123,14 +123,16 @@ class Capture:
     def start(self, ns: dict[str, Any], path0: str) -> None:
         from provbridge.capture import arguments
         from provbridge.capture.files import FileHooks
-        from provbridge.capture.importer import UserModuleFinder
         from provbridge.capture.process import ProcessGuard
 
         rec = self.recorder
         rec.root.ns = ns
         setattr(builtins, SCOPE, rec.root)  # the main module's code finds its scope here, not in its globals
         self.files = FileHooks(rec, exclude=(str(self.writer.store_dir),))
-        self.finder = UserModuleFinder(rec, [path0]) if self.options.granularity >= 1 else None
+        if self.options.granularity >= 1:  # imported only then: importlib.abc and sysconfig cost start-up
+            from provbridge.capture.importer import UserModuleFinder
+
+            self.finder = UserModuleFinder(rec, [path0])
         self.guard = ProcessGuard(self.writer.flush, self.forget, self.close_early)
         rec.install()
         self.files.install()
