@@ -13,7 +13,7 @@ import pytest
 
 from provbridge.errors import QueryError
 from provbridge.manage.housekeeping import annotate_trial, rename_trial, tag_trial
-from provbridge.query import deps, sparql
+from provbridge.query import deps, loading, sparql
 from provbridge.query.engine import dataset
 from provbridge.query.index import LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, QueryIndex, lock_wait
 from provbridge.query.loading import LOADS
@@ -185,3 +185,13 @@ def test_an_update_reopens_a_read_only_index_for_writing(project) -> None:  # ty
         assert data.writable is None
     with dataset(trial.store, engine="index") as data:  # the update was kept
         assert data.query('ASK { GRAPH <http://example.org/notes> { <http://a/b> <http://a/c> "note" } }').boolean
+
+
+def test_a_bulk_load_is_compacted_and_answers_the_same(project, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    trial = capture_dataflow(project)
+    expected = list(deps("e", trial=trial, engine="memory")["version"])
+    monkeypatch.setattr(loading, "SMALL", 0)  # every load a bulk load, compacted after it
+    index = QueryIndex(trial.store)
+    with index.open() as target:
+        assert index.sync(target, [trial]) == [trial.uuid]
+    assert list(deps("e", trial=trial, engine="index")["version"]) == expected
