@@ -17,9 +17,9 @@ import pyoxigraph as ox
 
 from provbridge import __version__
 from provbridge.errors import QueryError
-from provbridge.query import loading
 from provbridge.query.loading import (
     FORMAT,
+    SMALL,
     Meter,
     content_signature,
     graph_iri,
@@ -251,7 +251,7 @@ class QueryIndex:
 
         known = {uuid for (uuid,) in self.store.conn.execute("SELECT uuid FROM trials")}
         loaded = sync_graphs(target, trials, data["trials"], known, saved, meter)
-        if any(data["trials"][uuid]["bytes"] >= loading.SMALL for uuid in loaded):
+        if any(data["trials"][uuid]["bytes"] >= SMALL for uuid in loaded):
             # compact what the bulk loader wrote now (7 s at a million records, in the background loader
             # when a run ends): queries then read compacted levels (~1 s less CPU per deps at that size)
             # and, opening the index read-only, never compact it themselves

@@ -14,6 +14,7 @@ import pytest
 from provbridge.errors import QueryError
 from provbridge.manage.housekeeping import annotate_trial, rename_trial, tag_trial
 from provbridge.query import deps, loading, sparql
+from provbridge.query import index as index_module
 from provbridge.query.engine import dataset
 from provbridge.query.index import LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, QueryIndex, lock_wait
 from provbridge.query.loading import LOADS
@@ -191,6 +192,7 @@ def test_a_bulk_load_is_compacted_and_answers_the_same(project, monkeypatch: pyt
     trial = capture_dataflow(project)
     expected = list(deps("e", trial=trial, engine="memory")["version"])
     monkeypatch.setattr(loading, "SMALL", 0)  # every load a bulk load, compacted after it
+    monkeypatch.setattr(index_module, "SMALL", 0)
     index = QueryIndex(trial.store)
     with index.open() as target:
         assert index.sync(target, [trial]) == [trial.uuid]
