@@ -219,20 +219,20 @@ class TrialWriter:
         return self._running.locked()
 
     def _make_durable(self) -> None:
-        """Back to ``synchronous = NORMAL``, and the rows committed so far synced to disk: the WAL file is
-        fdatasync'ed from the writer's thread (not checkpointed: a checkpoint would make the next commit
-        start a new WAL, whose header is synced by whichever thread commits); a data file this run created
-        is synced too, with its directory entry."""
+        """Back to ``synchronous = NORMAL``, and the rows committed so far synced to disk by a checkpoint,
+        from the writer's thread: SQLite syncs the WAL, copies it into the data file and syncs that; a data
+        file this run created also gets its directory entry synced. Never through a descriptor of our own
+        on the data file or the WAL: closing one drops every POSIX lock this process holds on the file,
+        SQLite's included, and parallel runs then lost a trial's records after its first commit."""
         with self.lock:
             if self._durable:
                 return
             self._durable = True
             try:
                 self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 if self._created:
-                    _sync_file(self.db_path)
-                    _sync_file(self.db_path.parent)
-                _sync_file(self.db_path.with_name(self.db_path.name + "-wal"))
+                    _sync_dir(self.db_path.parent)
             except (sqlite3.Error, OSError) as exc:
                 self._lost(0, exc)
 
@@ -320,18 +320,15 @@ def hostname() -> str:
     return socket.gethostname()
 
 
-def _sync_file(path: Path) -> None:
-    """fdatasync ``path`` (a file, or a directory: fsync) through a descriptor of its own (a missing file
-    has nothing to sync)."""
+def _sync_dir(path: Path) -> None:
+    """fsync the directory ``path`` (the entries of the files in it) through a descriptor of its own. Never
+    an SQLite file: closing the descriptor would drop SQLite's POSIX locks on it (TrialWriter._make_durable)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return
     try:
-        if hasattr(os, "fdatasync") and not path.is_dir():
-            os.fdatasync(fd)
-        else:
-            os.fsync(fd)
+        os.fsync(fd)
     finally:
         os.close(fd)
 
