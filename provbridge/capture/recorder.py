@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import copy
 import hashlib
 import itertools
 import linecache
@@ -875,7 +874,9 @@ class Recorder:
 
     def ids_used(self) -> int:
         """How many ids (executions and versions) this trial has used so far."""
-        return next(copy.copy(self.ids)) - 1
+        # the count's repr ("count(N)") reads N without advancing it; copying an itertools object is
+        # deprecated from Python 3.12 and warns in a program that shows every warning
+        return int(repr(self.ids)[6:-1]) - 1
 
     def finish(self, status: str = "ok") -> None:
         """Finalize every open activation (folded records, merged calls, module scopes)."""
