@@ -37,6 +37,9 @@ _EXCLUDED_PREFIXES = ("/dev/", "/proc/", "/sys/")
 # Package metadata and code are the interpreter's business, not the program's data.
 _EXCLUDED_SUFFIXES = (".py", ".pyc", ".pyi", ".pth", ".so", ".pyd")
 _EXCLUDED_PARTS = (".dist-info" + os.sep, ".egg-info" + os.sep, os.sep + "__pycache__" + os.sep)
+# provbridge's own package files (its canned queries, schemas) are read when a program asks provbridge
+# something (``display(trial)`` in a cell): the tool's business, not the program's data.
+_OWN_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Before:
@@ -119,7 +122,7 @@ class FileHooks:
 
     def __init__(self, recorder: Recorder, exclude: tuple[str, ...] = ()) -> None:
         self.recorder = recorder
-        self.exclude = tuple(os.path.abspath(p) + os.sep for p in exclude)
+        self.exclude = tuple(os.path.abspath(p) + os.sep for p in (*exclude, _OWN_PACKAGE))
         self.exclude += tuple(p for p in (resolve(e[:-1]) + os.sep for e in self.exclude) if p not in self.exclude)
         self.active = False
         self.hasher = FileHasher()
