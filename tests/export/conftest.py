@@ -9,7 +9,7 @@ import pytest
 from export_fixtures import build_store
 
 from provbridge.export import export_bytes
-from provbridge.store.store import Store, Trial, open_store
+from provbridge.api import Store, Trial, open_store
 
 FORMATS = ("json", "jsonld", "ttl", "trig", "nq", "nt", "xml", "provn")
 

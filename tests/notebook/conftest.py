@@ -16,7 +16,7 @@ import pytest
 from jupyter_client.manager import KernelManager
 
 from provbridge.notebook.client import execute_request, transport_options
-from provbridge.store.store import Store, open_store
+from provbridge.api import Store, open_store
 
 TIMEOUT = 120  # seconds for any one kernel operation or notebook run
 

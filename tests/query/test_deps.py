@@ -1,5 +1,5 @@
-"""Backward dependencies and forward impact of captured scripts: exact closures, cross-checked against the
-store's SQL closure (Trial.backward/forward) and against rdflib's SPARQL engine on the exported TriG."""
+"""Backward dependencies and forward impact of captured scripts: exact closures, through the API and the
+Trial methods, cross-checked against rdflib's SPARQL engine on the exported TriG."""
 
 from __future__ import annotations
 
@@ -28,14 +28,31 @@ def test_backward_closure_exact(trial) -> None:  # type: ignore[no-untyped-def]
     assert labels(trial, deps("e", trial=trial, granularity=0)["version"]) == LEVEL0
 
 
-def test_backward_matches_sql(trial) -> None:  # type: ignore[no-untyped-def]
-    for name in ("e", "c", "d", "data", "f", "t"):
+CALL1 = ["v#1", "k#1", "t#1", "return#1"]  # inside scale(): seen at granularity 1 only
+# name -> (latest version's closure, every version's closure) at granularity 1; IN is the file read
+BACKWARD = {
+    "e": (LEVEL1, LEVEL1),
+    "c": (LEVEL1[:3] + CALL1, LEVEL1[:3] + CALL1),
+    "d": (LEVEL1[:-1], LEVEL1[:-2]),
+    "data": (["IN", "f#1"], ["IN", "f#1"]),
+    "f": (["scale#1", "a#1", "b#1", "IN", "f#1", "data#1", *CALL1, "c#1", "d#1", "d#2", "f#2"],
+          ["scale#1", "a#1", "b#1", "IN", "data#1", *CALL1, "c#1", "d#1", "d#2"]),
+    "t": (["scale#1", "a#1", "b#1", "v#1", "k#1"], ["scale#1", "a#1", "b#1", "v#1", "k#1"]),
+}
+
+
+def test_backward_exact_for_every_name_and_level(trial) -> None:  # type: ignore[no-untyped-def]
+    read = f"{trial.cwd}/in.txt#1"
+    for name, (latest, every) in BACKWARD.items():
         for level in (0, 1):
-            sql = [v.id for v in trial.backward(name, granularity=level)]
-            assert list(deps(name, trial=trial, granularity=level)["version"]) == sql, (name, level)
-            sql_all = [v.id for v in trial.backward(name, granularity=level, all_versions=True)]
-            got = deps(name, trial=trial, granularity=level, all_versions=True)["version"]
-            assert list(got) == sql_all, (name, level, "all")
+            expected = [[label.replace("IN", read) for label in want if level or label not in CALL1]
+                        for want in (latest, every)]
+            got = deps(name, trial=trial, granularity=level)["version"]
+            assert labels(trial, got) == expected[0], (name, level)
+            assert [v.id for v in trial.backward(name, granularity=level)] == list(got), (name, level)
+            got_all = deps(name, trial=trial, granularity=level, all_versions=True)["version"]
+            assert labels(trial, got_all) == expected[1], (name, level, "all")
+            assert [v.id for v in trial.backward(name, granularity=level, all_versions=True)] == list(got_all)
 
 
 def test_latest_version_is_used(trial) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +120,7 @@ def test_canned_closures_agree_with_rdflib(trial, level: int) -> None:  # type: 
     for query in queries:
         rows = assert_same_rows([trial], query)
         assert rows or query is queries[1]  # the file's latest version is its pre-write state: no sources
-    # and the closure is the SQL one
+    # and the closure is the one deps answers
     rows = assert_same_rows([trial], queries[0])
     ids = sorted(n for n in (version_number(r[0]) for r in rows) if n is not None)
     assert ids == [v.id for v in trial.backward("e", granularity=level)]

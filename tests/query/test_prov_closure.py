@@ -12,6 +12,7 @@ import pytest
 
 from provbridge.api import Store, Trial, open_store
 from provbridge.imports import import_document
+from provbridge.provdm.names import GENID
 from tests.conftest import Project
 
 HEAD = """
@@ -116,7 +117,7 @@ def test_labelled_blank_nodes(store: Store) -> None:
     got = trial.deps("derived")  # a blank node, found by its label
     assert answer(got)[1:] == [("activity", "acting"), ("entity", "out"), ("entity", "raw")]
     kind, name = answer(got)[0]  # the unlabelled blank node, named by its blank node id (sorted first)
-    assert kind == "entity" and name.startswith("_:") and got["iri"].iloc[0] == name
+    assert kind == "entity" and name.startswith("_:") and got["iri"].iloc[0] == GENID + name[2:]
     acting = answer(trial.deps("acting"))
     assert acting[1:] == [("entity", "raw")] and acting[0][0] == "entity" and acting[0][1].startswith("_:")
     assert answer(trial.impact("acting")) == [("entity", "derived"), ("entity", "out")]
