@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from export_fixtures import build_store
 
-from provbridge.export import export_bytes
 from provbridge.api import Store, Trial, open_store
+from provbridge.export import export_bytes
 
 FORMATS = ("json", "jsonld", "ttl", "trig", "nq", "nt", "xml", "provn")
 

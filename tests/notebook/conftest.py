@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from jupyter_client.manager import KernelManager
 
-from provbridge.notebook.client import execute_request, transport_options
 from provbridge.api import Store, open_store
+from provbridge.notebook.client import execute_request, transport_options
 
 TIMEOUT = 120  # seconds for any one kernel operation or notebook run
 
