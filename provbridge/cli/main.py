@@ -10,6 +10,7 @@ import sqlite3
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from provbridge import __version__
@@ -93,27 +94,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         from provbridge.cli import run as run_cmd
 
         rest = args_list[args_list.index("run") + 1:]
-        return _guard(lambda: run_cmd.main(rest, store=store), "provbridge run", every_warning=False)
-    if store is not None:
-        os.environ["PROVBRIDGE_DIR"] = os.path.abspath(store)
+        return _guard(lambda: run_cmd.main(rest, store=store), "provbridge run", every_warning=False, store=store)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if not args.command:
         parser.print_help()
         return 2
     module = importlib.import_module(COMMANDS[args.command][0])
-    return _guard(lambda: int(module.run(args) or 0), f"provbridge {args.command}")
+    return _guard(lambda: int(module.run(args) or 0), f"provbridge {args.command}", store=args.store)
 
 
-def _guard(func: Callable[[], int], command: str, *, every_warning: bool = True) -> int:
+def _guard(func: Callable[[], int], command: str, *, every_warning: bool = True, store: str | None = None) -> int:
     """Run ``command``; every error becomes one line on stderr and a non-zero exit status (a traceback only
     with ``PROVBRIDGE_DEBUG=1``), and warnings one line each (see :func:`one_line_warnings`)."""
     with one_line_warnings(every_warning):
-        return _outcome(func, command)
+        return _outcome(func, command, store)
 
 
-def _outcome(func: Callable[[], int], command: str) -> int:
-    """``func``'s exit status, or the one of the error it raised, printed as one line."""
+def _outcome(func: Callable[[], int], command: str, store: str | None = None) -> int:
+    """``func``'s exit status, or the one of the error it raised, printed as one line (``store``: the
+    ``--store`` given, named in a data file error)."""
     try:
         return int(func())
     except ProvbridgeError as exc:
@@ -126,7 +126,7 @@ def _outcome(func: Callable[[], int], command: str) -> int:
     except sqlite3.DatabaseError as exc:
         if os.environ.get(DEBUG_ENV):
             raise
-        return _fail(_store_message(exc), StoreError.exit_code)
+        return _fail(_store_message(exc, store), StoreError.exit_code)
     except OSError as exc:
         if os.environ.get(DEBUG_ENV):
             raise
@@ -179,12 +179,12 @@ def _fail(message: str, code: int, *, collapse: bool = True) -> int:
     return code
 
 
-def _store_message(exc: sqlite3.DatabaseError) -> str:
+def _store_message(exc: sqlite3.DatabaseError, store: str | None) -> str:
     """The one-line message for an SQLite failure met while a command read or wrote the data file."""
     from provbridge.store.db import DB_NAME, find_store_dir, problem
 
     try:
-        where = str(find_store_dir() / DB_NAME)
+        where = str((Path(store).resolve() if store else find_store_dir()) / DB_NAME)
     except Exception:
         where = "the provbridge data file"
     return problem(where, exc)

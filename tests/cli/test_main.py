@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import subprocess
 import sys
 import types
@@ -14,6 +16,7 @@ import pytest
 
 from provbridge.cli import main as cli_main
 from provbridge.provdm.syntax import ConversionWarning
+from provbridge.store.db import DB_NAME
 
 
 def command(monkeypatch: pytest.MonkeyPatch, run: Callable[[argparse.Namespace], int]) -> None:
@@ -105,3 +108,23 @@ def test_help_names_the_formats_of_the_table(capsys: pytest.CaptureFixture[str])
     assert "export trials as W3C PROV or an RO-Crate (json, jsonld, ttl, trig, nq, nt, xml, provn, ro-crate)" in text
     assert ("convert a PROV document between syntaxes (from json, jsonld, ttl, trig, nq, nt, xml, provn, rdf; to "
             "json, jsonld, ttl, trig, nq, nt, xml, provn)") in text
+
+
+def test_store_option_reaches_the_command_not_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--store DIR`` is the command's ``args.store``; the process environment stays the user's own, and a
+    data file error names the data file of that store."""
+    monkeypatch.delenv("PROVBRIDGE_DIR", raising=False)
+    seen: list[str | None] = []
+
+    def run(args: argparse.Namespace) -> int:
+        seen.append(args.store)
+        raise sqlite3.DatabaseError("file is not a database")
+
+    command(monkeypatch, run)
+    store = tmp_path / "elsewhere" / ".provbridge"
+    assert cli_main.main(["--store", str(store), "fake"]) != 0
+    assert seen == [str(store)] and "PROVBRIDGE_DIR" not in os.environ
+    err = capsys.readouterr().err
+    assert err.startswith("provbridge: error: ") and str(store / DB_NAME) in err
+    assert len(err.splitlines()) == 1
