@@ -108,6 +108,7 @@ def main(argv: list[str], store: str | None = None) -> int:
         return int(run_notebook_cli(ns, store_dir))
     from provbridge.capture.recorder import DEFAULT_FOLD
     from provbridge.capture.runner import RunOptions, run
+    from provbridge.indexpolicy import may_be_worth_it
 
     options = RunOptions(
         target=ns.target, args=list(ns.args), module=ns.module is not None,
@@ -120,7 +121,8 @@ def main(argv: list[str], store: str | None = None) -> int:
     except SyntaxError as exc:
         sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
         return 1
-    if outcome.trial_uuid is not None and where is not None and not outcome.interrupted:
+    if outcome.trial_uuid is not None and where is not None and not outcome.interrupted \
+            and (ns.index or may_be_worth_it(outcome.records)):
         _index(where, outcome.trial_uuid, foreground=ns.index)
     if outcome.interrupted:
         _die_of_sigint()

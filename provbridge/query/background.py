@@ -11,18 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from provbridge.indexpolicy import ENV, MIN_ROWS, enabled, setting
+
 if TYPE_CHECKING:
     from provbridge.query.loading import Meter
     from provbridge.store.store import Store, Trial
 
-ENV = "PROVBRIDGE_BACKGROUND_INDEX"  # "0" (or "off", "no", "false"): never; "always": whatever the size
-MIN_ROWS = 2_000  # executions + versions under which a trial loads in about a second at query time
 WAIT = 3600.0  # seconds the background loader waits for the index lock (parallel runs load one at a time)
-
-
-def enabled() -> bool:
-    """Whether background loading is switched on (``$PROVBRIDGE_BACKGROUND_INDEX``, default on)."""
-    return os.environ.get(ENV, "1").strip().lower() not in ("0", "off", "no", "false")
 
 
 def worth_loading(store: Store, trial: Trial, *, min_rows: int = MIN_ROWS) -> bool:
@@ -49,7 +44,7 @@ def spawn(store_dir: Path, uuid: str) -> subprocess.Popen[bytes] | None:
         from provbridge.store.store import open_store
 
         with open_store(store_dir) as store:
-            always = os.environ.get(ENV, "").strip().lower() == "always"
+            always = setting() == "always"
             if not worth_loading(store, store.trial(uuid), min_rows=0 if always else MIN_ROWS):
                 return None
         return subprocess.Popen(
@@ -120,6 +115,8 @@ def main(argv: Sequence[str]) -> int:
         return 1
     return 0
 
+
+__all__ = ["ENV", "MIN_ROWS", "WAIT", "enabled", "load", "load_with_progress", "spawn", "worth_loading"]
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

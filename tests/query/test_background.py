@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from provbridge import indexpolicy
 from provbridge.query import background
 from provbridge.query.index import LOADING, QueryIndex, loader_running
 from provbridge.query.loading import LOADS
@@ -72,6 +73,29 @@ def test_small_trials_are_left_to_the_first_query(project: Project, monkeypatch:
     with project.store() as store:
         assert background.worth_loading(store, store.trial(trial.uuid), min_rows=1)
         assert not background.worth_loading(store, store.trial(trial.uuid))
+
+
+@pytest.mark.parametrize(("setting", "imported"), [("1", False), ("always", True)])
+def test_a_small_run_decides_without_the_query_layer(project: Project, setting: str, imported: bool) -> None:
+    """``run`` tells a small trial from its id count alone: the query layer (pyoxigraph, pandas) is not
+    imported at the end of a small run unless loading is asked for whatever the size."""
+    project.write("script.py", SCRIPT)
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "provbridge", "run", "-q", "script.py"],
+                          cwd=project.root, env={**project.env(), background.ENV: setting}, capture_output=True,
+                          text=True, timeout=240)
+    assert (proc.returncode, proc.stdout) == (0, "4\n")
+    assert ("provbridge.query.background" in proc.stderr) is imported
+    assert "provbridge.indexpolicy" in proc.stderr  # the decision was taken, from the id count
+
+
+def test_the_id_count_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(background.ENV, raising=False)
+    least = (background.MIN_ROWS + 1) // 2  # executions and versions share the count: at most 2x rows
+    assert not indexpolicy.may_be_worth_it(least - 1) and indexpolicy.may_be_worth_it(least)
+    monkeypatch.setenv(background.ENV, "always")
+    assert indexpolicy.may_be_worth_it(0)
+    monkeypatch.setenv(background.ENV, "off")
+    assert not indexpolicy.may_be_worth_it(10**9)
 
 
 def test_the_loader_loads_once_and_reports_progress(project: Project) -> None:
