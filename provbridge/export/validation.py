@@ -166,51 +166,24 @@ def read_model(data: bytes, fmt: str | DocumentFormat, base: str | None = None) 
 
 def _rdf_quads(data: bytes, chosen: DocumentFormat,
                base: str | None) -> tuple[list[pyoxigraph.Quad], dict[str, str], bytes | None]:
-    """The quads of an RDF document and its prefixes, as ``import`` reads it: an RDF syntax the ``prov``
-    package reads too (JSON-LD) that pyoxigraph cannot read, or reads without any PROV term, is read by the
-    ``prov`` package (PROV-JSONLD; then the N-Quads it converts to are returned too); FormatError (one line)
-    when it cannot be read."""
+    """The quads of an RDF document and its prefixes, as ``import`` reads it: PROV-JSONLD (whose remote
+    context pyoxigraph does not fetch; provbridge.provdm.provjsonld.is_prov_jsonld decides) through our own
+    PROV-JSONLD reader and PROV-O mapping, then the N-Quads it converts to are returned too; any other RDF
+    by pyoxigraph. FormatError (one line) when it cannot be read."""
     import pyoxigraph
 
-    error: str | None = None
-    quads: list[pyoxigraph.Quad] = []
-    prefixes: dict[str, str] = {}
+    from provbridge.provdm.provjsonld import is_prov_jsonld
+
+    if chosen.name == "jsonld" and is_prov_jsonld(data):
+        from provbridge.provdm.syntax import prov_o_quads
+
+        quads, prefixes, _ = prov_o_quads(data, chosen.name)
+        return quads, prefixes, pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS)
     try:
         parser = pyoxigraph.parse(data, format=chosen.rdf, base_iri=base)
-        quads = list(parser)
-        prefixes = dict(getattr(parser, "prefixes", {}) or {})
+        return list(parser), dict(getattr(parser, "prefixes", {}) or {}), None
     except SyntaxError as exc:
-        error = _one_line(exc)
-    if chosen.prov is not None and (error is not None or not any(_is_prov(quad) for quad in quads)):
-        converted = _prov_jsonld(data, chosen.prov)
-        if converted is not None:
-            return list(pyoxigraph.parse(converted, format=pyoxigraph.RdfFormat.N_QUADS)), {}, converted
-    if error is not None:
-        raise FormatError(error)
-    return quads, prefixes, None
-
-
-def _is_prov(quad: Any) -> bool:
-    """Whether a quad uses the PROV namespace (as predicate, or as the class of an rdf:type)."""
-    prov = "http://www.w3.org/ns/prov#"
-    return quad.predicate.value.startswith(prov) or (
-        quad.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-        and quad.object.value.startswith(prov))
-
-
-def _prov_jsonld(data: bytes, syntax: str) -> bytes | None:
-    """PROV-JSONLD (whose remote context pyoxigraph does not fetch) as N-Quads, read by the ``prov`` package
-    (its ``syntax``) the way ``import`` reads it; ``None`` when it cannot read it either."""
-    from prov.model import ProvDocument
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            document = ProvDocument.deserialize(content=data, format=syntax)
-            text: Any = document.serialize(format="rdf", rdf_format="nquads")
-        except Exception:  # the prov readers raise many exception types
-            return None
-    return text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        raise FormatError(_one_line(exc)) from None
 
 
 def import_warnings(stream: Any, fmt: str | DocumentFormat, label: str, base: str | None = None) -> list[str]:

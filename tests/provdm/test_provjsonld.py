@@ -4,6 +4,7 @@ and agreement with the ``prov`` package (an optional cross-check) over the wheel
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import orjson
 import pytest
@@ -178,3 +179,20 @@ def test_a_statement_may_declare_prefixes_and_other_keywords_are_refused() -> No
         loads(_document([{"@type": "Entity", "@id": "ex:x", "@reverse": {}}]))
     with pytest.raises(FormatError, match=r"^PROV-JSONLD: a Bundle holds only @id and @graph, not 'label' "):
         loads(_document([{"@type": "Bundle", "@id": "ex:b", "label": ["b"], "@graph": []}]))
+
+
+def test_validate_reads_it_without_the_prov_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``validate`` (shapes and PROV-CONSTRAINTS) reads PROV-JSONLD as ``import`` does: our own reader,
+    not the ``prov`` package's."""
+    import sys
+
+    from provbridge.export.validation import check_document, read_model
+
+    for name in ["prov", *(m for m in sys.modules if m.startswith("prov."))]:
+        monkeypatch.setitem(sys.modules, name, None)  # importing any of them now fails
+    model = read_model(_document(), "jsonld")
+    assert len(list(model.all_records())) == len(list(read(_document(), SYNTAXES["jsonld"]).all_records()))
+    path = tmp_path / "doc.jsonld"
+    path.write_bytes(_document())
+    result = check_document(path, constraints=True)
+    assert (result.format.name, result.problems) == ("jsonld", [])
