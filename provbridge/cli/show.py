@@ -8,9 +8,9 @@ from typing import Any
 
 import orjson
 
-from provbridge.cli.table import format_table
 from provbridge.manage.table import trial_record
 from provbridge.store.store import Trial, open_store
+from provbridge.tables import format_table
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

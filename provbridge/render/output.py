@@ -8,10 +8,9 @@ import subprocess
 from pathlib import Path
 
 from provbridge.errors import RenderError
-from provbridge.formats import IMAGES, image_extensions, image_format
+from provbridge.formats import image_extensions, image_format
 
 ENGINES = ("dot", "sfdp")
-FORMATS = {ext: image.name for image in IMAGES for ext in image.extensions}  # extension -> format (provbridge.formats)
 DEFAULT_TIMEOUT = float(os.environ.get("PROVBRIDGE_DOT_TIMEOUT", "120"))
 INSTALL_HINT = ("install Graphviz: `apt-get install graphviz`, `brew install graphviz` "
                 "or `conda install -c conda-forge graphviz`")
