@@ -151,12 +151,17 @@ def _record(kind: str, key: str, body: Any, prefixes: dict[str, str]) -> list[Re
     return [Record.make(kind, record_id, args, attrs)]
 
 
-def loads(data: bytes | str) -> Document:
-    """A PROV-JSON document as the model; FormatError (one line) when it is not PROV-JSON."""
+def parse_json(data: bytes | str) -> Any:
+    """The JSON value of ``data``; FormatError (one line) when it is not JSON (PROV-JSON and PROV-JSONLD)."""
     try:
-        raw = orjson.loads(data)
+        return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise FormatError(f"not valid JSON ({exc})") from None
+
+
+def loads(data: bytes | str) -> Document:
+    """A PROV-JSON document as the model; FormatError (one line) when it is not PROV-JSON."""
+    raw = parse_json(data)
     if not isinstance(raw, dict):
         raise FormatError("PROV-JSON: the document must be a JSON object")
     prefixes = _prefixes(raw.get("prefix"), {}, "the document")

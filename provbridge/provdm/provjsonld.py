@@ -25,6 +25,7 @@ from provbridge.errors import FormatError
 from provbridge.provdm import terms
 from provbridge.provdm.model import ARGUMENTS, PROV, TIME_ARGUMENTS, XSD, Bundle, Document, Literal, Record, Value
 from provbridge.provdm.names import expand
+from provbridge.provdm.provjson import parse_json
 from provbridge.provdm.values import QNAME_TYPES, literal, qname_value, time
 
 CONTEXT_MARK = b"openprovenance.org/prov-jsonld"  # in both context URLs (…/prov-jsonld.json, …/context.jsonld)
@@ -147,10 +148,7 @@ def _statement(item: Any, prefixes: dict[str, str]) -> list[Record]:
 
 def loads(data: bytes | str) -> Document:
     """A PROV-JSONLD document as the model; FormatError (one line) when it is not PROV-JSONLD."""
-    try:
-        raw = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise FormatError(f"not valid JSON ({exc})") from None
+    raw = parse_json(data)
     if not isinstance(raw, dict) or not isinstance(raw.get("@graph"), list):
         raise FormatError("PROV-JSONLD: the document must be a JSON object with a @graph array")
     prefixes = _context(raw.get("@context"), {})
