@@ -32,7 +32,7 @@ from provbridge.store.store import RECORDS, Trial
 if TYPE_CHECKING:
     import pandas as pd
 
-SECTIONS = ("parameters", "metrics", "variables", "only", "files", "environment", "tags")
+SECTIONS = ("parameters", "metrics", "variables", "only", "files", "environment", "tags", "records")
 UNCHANGED = frozenset({"equal", "same"})
 TEXT_COLUMNS = {"variables": ["name", "a", "b", "status", "detail"]}
 # each section's columns, whatever answered (the local records, or the PROV graphs: sparql_diff)
@@ -44,6 +44,9 @@ COLUMNS = {
     "files": ["path", "access_a", "access_b", "sha256_a", "sha256_b", "status"],
     "environment": ["kind", "name", "a", "b", "status"],
     "tags": ["name", "a", "b", "status"],
+    # the PROV records of two trials at least one of which is a stored graph (provbridge.manage.recorddiff):
+    # a and b are the attributes only in that trial's record
+    "records": ["record", "a", "b", "status"],
 }
 
 
@@ -51,8 +54,10 @@ COLUMNS = {
 class TrialDiff:
     """What differs between trial ``a`` and trial ``b``. Tables are DataFrames with a ``status`` column
     (equal/changed/added/removed for parameters, metrics, tags and environment; equal/different/unknown
-    for variables; same/changed/added/removed for files); unless ``all`` was asked, unchanged rows are
-    left out. ``code`` and ``operations`` are unified diffs (empty when identical)."""
+    for variables; same/changed/added/removed for files and PROV records); unless ``all`` was asked,
+    unchanged rows are left out. ``code`` and ``operations`` are unified diffs (empty when identical).
+    Two captured trials fill every section but ``records``; a pair with a stored graph in it (an imported
+    or pulled PROV document, which has records but no variables) fills only ``records``."""
 
     a: int
     b: int
@@ -67,6 +72,7 @@ class TrialDiff:
     files: pd.DataFrame
     environment: pd.DataFrame
     tags: pd.DataFrame
+    records: pd.DataFrame
     all: bool = False
     remote: str | None = None  # where the comparison ran: None for the local records (see sparql_diff)
 
@@ -371,11 +377,11 @@ def diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, tol: float = 0.0, art
         rows = {"parameters": _parameters(ta, tb), "metrics": _role_table(ta, tb, "metrics"), "variables": variables,
                 "only": only, "files": _files(ta, tb), "environment": _environment(ta, tb), "tags": _tags(ta, tb)}
         result = TrialDiff(ta.id, tb.id, ta.label, tb.label, code=_code_diff(ta, tb),
-                           operations=_operations_diff(ta, tb), all=all, **_tables(rows, all))
+                           operations=_operations_diff(ta, tb), all=all, **section_tables(rows, all))
     return result
 
 
-def _tables(rows: dict[str, list[dict[str, Any]]], all: bool) -> dict[str, pd.DataFrame]:
+def section_tables(rows: dict[str, list[dict[str, Any]]], all: bool) -> dict[str, pd.DataFrame]:
     """Each section's rows as a DataFrame in COLUMNS (missing sections empty); unchanged rows left out unless
     ``all``."""
     import pandas as pd
@@ -415,18 +421,19 @@ def sparql_diff(t1: TrialRef, t2: TrialRef, *, all: bool = False, store: StoreLi
              for path, sides in sorted(digests.items())]
     steps = [("-" if r["side"] == "a" else "+") + str(r["operation"]) for r in found.operations.to_dict("records")]
     operations = "".join(f"{step}\n" for step in steps)
-    tables = _tables({"variables": variables, "only": only, "files": files}, all)
+    sections = section_tables({"variables": variables, "only": only, "files": files}, all)
     return TrialDiff(ta.id, tb.id, ta.label, tb.label, code="", operations=operations, all=all, remote=remote,
-                     **tables)
+                     **sections)
 
 
 def compare_any(first: Trial, second: Trial, *, all: bool = False, tol: float = 0.0, artifacts: bool = False,
-                store: StoreLike = None) -> Any:
-    """The difference of two trials however they are held: a :class:`TrialDiff` of two captured trials, else
-    a record diff (provbridge.manage.recorddiff.RecordDiff); both have ``text()`` and ``to_dict()``."""
+                store: StoreLike = None) -> TrialDiff:
+    """The :class:`TrialDiff` of two trials however they are held: their variables, files, code... for two
+    captured trials, their PROV records (provbridge.manage.recorddiff) when a stored graph is one of them."""
     from provbridge.translate.representation import compare
 
-    return compare(first, second, all=all, tol=tol, artifacts=artifacts, store=store)
+    found: TrialDiff = compare(first, second, all=all, tol=tol, artifacts=artifacts, store=store)
+    return found
 
 
 def value_comparison(t1: TrialRef, t2: TrialRef, name: str, *, tol: float = 0.0,

@@ -1,13 +1,12 @@
-"""The diff of a trial held as a stored graph (provbridge.translate.representation): the PROV records of two
-trials (an imported or pulled document, and another trial of any kind), records only in one and records in
-both whose attributes differ, compared through the ``prov`` package's model."""
+"""The diff of two trials at least one of which is held as a stored graph (provbridge.translate.representation):
+their PROV records, compared through the ``prov`` package's model, as the ``records`` section of a TrialDiff."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from provbridge.export import to_prov
+from provbridge.manage.diff import TrialDiff, section_tables
 
 if TYPE_CHECKING:
     from provbridge.store.store import Trial
@@ -16,69 +15,27 @@ if TYPE_CHECKING:
 Records = dict[str, tuple[str, dict[str, str]]]
 
 
-@dataclass
-class RecordDiff:
-    """``only_a``/``only_b``: records (PROV-N-like text) in one document only; ``changed``: records in both
-    with the attributes only in ``a`` and only in ``b``; ``same``: how many records are identical."""
-
-    a: int
-    b: int
-    a_label: str
-    b_label: str
-    only_a: list[str] = field(default_factory=list)
-    only_b: list[str] = field(default_factory=list)
-    changed: list[dict[str, Any]] = field(default_factory=list)
-    same: int = 0
-    all: bool = False
-
-    @property
-    def empty(self) -> bool:
-        return not (self.only_a or self.only_b or self.changed)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "records": {"same": self.same, "only_a": self.only_a,
-                                                      "only_b": self.only_b, "changed": self.changed}}
-
-    def text(self) -> str:
-        lines = [f"trial {self.a} ({self.a_label}) vs trial {self.b} ({self.b_label}): {self.same} records the "
-                 f"same, {len(self.changed)} changed, {len(self.only_a)} only in {self.a}, "
-                 f"{len(self.only_b)} only in {self.b}"]
-        for title, records in ((f"only in trial {self.a}", self.only_a), (f"only in trial {self.b}", self.only_b)):
-            if records:
-                lines.append(f"{title}:")
-                lines.extend(f"  {record}" for record in records)
-        if self.changed:
-            lines.append("attributes changed:")
-            for change in self.changed:
-                lines.append(f"  {change['record']}")
-                lines.extend(f"    - {attr}" for attr in change["a"])
-                lines.extend(f"    + {attr}" for attr in change["b"])
-        if self.empty:
-            lines.append("no differences")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.text()
-
-
-def record_diff(first: Trial, second: Trial, *, all: bool = False) -> RecordDiff:
-    """Compare the PROV records of two trials (at least one of them held as a stored graph). Callers that
-    do not know how the trials are held use :func:`provbridge.translate.representation.compare`."""
+def record_diff(first: Trial, second: Trial, *, all: bool = False) -> TrialDiff:
+    """Compare the PROV records of two trials (at least one of them held as a stored graph): one row per
+    record, ``removed`` (only in ``first``), ``added`` (only in ``second``), ``changed`` (``a`` and ``b``
+    list the attributes only in that trial's record) or, with ``all``, ``same``. Callers that do not know
+    how the trials are held use :func:`provbridge.translate.representation.compare`."""
     a, b = records(first), records(second)
-    result = RecordDiff(first.id, second.id, first.label, second.label, all=all)
-    result.only_a = sorted(a[key][0] for key in a.keys() - b.keys())
-    result.only_b = sorted(b[key][0] for key in b.keys() - a.keys())
-    for key in sorted(a.keys() & b.keys(), key=lambda k: a[k][0]):
-        (text, attrs_a), (_, attrs_b) = a[key], b[key]
-        if attrs_a == attrs_b:
-            result.same += 1
-            continue
-        result.changed.append({"record": text,
-                               "a": sorted(attrs_a[k] for k in attrs_a.keys() - attrs_b.keys()),
-                               "b": sorted(attrs_b[k] for k in attrs_b.keys() - attrs_a.keys())})
-    return result
-
-
+    rows: list[dict[str, Any]] = []
+    for key in sorted(a.keys() | b.keys(), key=lambda k: (a.get(k) or b[k])[0]):
+        if key not in b:
+            rows.append({"record": a[key][0], "a": None, "b": None, "status": "removed"})
+        elif key not in a:
+            rows.append({"record": b[key][0], "a": None, "b": None, "status": "added"})
+        else:
+            (text, attrs_a), (_, attrs_b) = a[key], b[key]
+            only_a = sorted(attrs_a[k] for k in attrs_a.keys() - attrs_b.keys())
+            only_b = sorted(attrs_b[k] for k in attrs_b.keys() - attrs_a.keys())
+            changed = attrs_a.keys() != attrs_b.keys()
+            rows.append({"record": text, "a": "; ".join(only_a) or None, "b": "; ".join(only_b) or None,
+                         "status": "changed" if changed else "same"})
+    return TrialDiff(first.id, second.id, first.label, second.label, code="", operations="", all=all,
+                     **section_tables({"records": rows}, all))
 def records(trial: Trial) -> Records:
     """The records of a trial's bundle keyed independently of prefixes: elements and identified relations by
     type and identifier, other relations by type and formal arguments."""

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from provbridge.manage.diff import SECTIONS, TEXT_COLUMNS, TrialDiff, compare_any, plain_cell
 from provbridge.report.figures import plot_figure
-from provbridge.report.markup import element, esc, note, section, table, unified_diff
+from provbridge.report.markup import note, section, table, unified_diff
 
 if TYPE_CHECKING:
     from provbridge.store.store import Store, Trial
 
 TITLES = {"parameters": "Parameters", "metrics": "Metrics", "variables": "Variables in both trials",
-          "only": "Variables in one trial only", "files": "Files", "environment": "Environment", "tags": "Trial tags"}
+          "only": "Variables in one trial only", "files": "Files", "environment": "Environment", "tags": "Trial tags",
+          "records": "PROV records"}
 
 
 def diff_ident(a: int, b: int) -> str:
@@ -32,11 +33,9 @@ def differences(trials: Sequence[Trial], *, all: bool, store: Store, level: int 
 
 def diff_section(a: Trial, b: Trial, *, all: bool, store: Store, level: int) -> str:
     """The difference of two trials: one table per kind of difference, the code and operation diffs."""
-    found: Any = compare_any(a, b, all=all, store=store)
+    found = compare_any(a, b, all=all, store=store)
     ident = diff_ident(a.id, b.id)
     heading = f"Trial {a.id} ({a.label}) → trial {b.id} ({b.label})"
-    if not isinstance(found, TrialDiff):  # an imported PROV document: compared record by record
-        return section(ident, heading, level, element("pre", esc(found.text())))
     return section(ident, heading, level, diff_body(found, level + 1, ident))
 
 

@@ -38,8 +38,8 @@ class Representation(Protocol):
 
     def diff(self, first: Trial, second: Trial, *, all: bool = False, tol: float = 0.0, artifacts: bool = False,
              store: Any = None) -> Any:
-        """The difference of two trials, an object with ``text()``, ``to_dict()`` and ``empty``; ``all`` keeps
-        what is the same too (``tol``, ``artifacts`` and ``store`` as in provbridge.manage.diff.diff)."""
+        """The difference of two trials, a provbridge.manage.diff.TrialDiff; ``all`` keeps what is the same
+        too (``tol``, ``artifacts`` and ``store`` as in provbridge.manage.diff.diff)."""
 
 
 def _supplied(reference: str) -> Any:

@@ -13,8 +13,8 @@ import pytest
 from provbridge.api import Store, open_store
 from provbridge.imports import import_document
 from provbridge.manage.common import ManageError
-from provbridge.manage.diff import TrialDiff, diff
-from provbridge.manage.recorddiff import RecordDiff, record_diff
+from provbridge.manage.diff import SECTIONS, TrialDiff, diff
+from provbridge.manage.recorddiff import record_diff
 from provbridge.translate.representation import compare, pair_representation, representation_of
 from tests.conftest import Project
 from tests.imports.test_queries import QUALIFIED, UNQUALIFIED
@@ -55,9 +55,16 @@ def test_diff_of_two_documents(store: Store) -> None:
     (a,) = import_document(store, io.BytesIO(UNQUALIFIED.encode()), "ttl", name="a")
     (b,) = import_document(store, io.BytesIO(CHANGED.encode()), "ttl", name="b")
     result = record_diff(a, b)
-    assert result.to_dict() == {"a": a.id, "b": b.id, "records": {
-        "same": 16, "only_a": ["used(ex:cleaning, ex:config, -)"], "only_b": ["entity(ex:extra)"],
-        "changed": [{"record": "entity(ex:raw)", "a": ["prov:label=raw data"], "b": ["prov:label=raw data v2"]}]}}
+    assert isinstance(result, TrialDiff)  # one diff shape, whatever the trials are
+    found = result.to_dict()
+    assert found["records"] == [
+        {"record": "entity(ex:extra)", "a": None, "b": None, "status": "added"},
+        {"record": "entity(ex:raw)", "a": "prov:label=raw data", "b": "prov:label=raw data v2", "status": "changed"},
+        {"record": "used(ex:cleaning, ex:config, -)", "a": None, "b": None, "status": "removed"}]
+    assert all(found[name] == [] for name in SECTIONS if name != "records")
+    assert (found["a"], found["b"], found["code"], found["operations"]) == (a.id, b.id, "", "")
+    every = record_diff(a, b, all=True).records
+    assert list(every["status"]).count("same") == 16 and len(every) == 19
     assert record_diff(a, a).empty
     with pytest.raises(ManageError, match=r"^trial 1 is an imported PROV document"):
         diff(a, b, store=store)
@@ -67,12 +74,13 @@ def test_diff_cli(project: Project) -> None:
     project.write("a.ttl", UNQUALIFIED)
     project.write("b.ttl", CHANGED)
     project.run("import", "a.ttl", "b.ttl")
-    assert project.run("diff", "a", "b").stdout.splitlines() == [
-        "trial 1 (a) vs trial 2 (b): 16 records the same, 1 changed, 1 only in 1, 1 only in 2",
-        "only in trial 1:", "  used(ex:cleaning, ex:config, -)",
-        "only in trial 2:", "  entity(ex:extra)",
-        "attributes changed:", "  entity(ex:raw)", "    - prov:label=raw data", "    + prov:label=raw data v2"]
-    assert json.loads(project.run("diff", "a", "b", "--json").stdout)["records"]["only_b"] == ["entity(ex:extra)"]
+    lines = project.run("diff", "a", "b").stdout.splitlines()
+    assert lines[:3] == ["trial 1 (a) → trial 2 (b)", "", "records"]
+    assert [line.split()[-1] for line in lines[3:]] == ["status", "-------", "added", "changed", "removed"]
+    assert lines[6].split(None, 1) == ["entity(ex:raw)", "prov:label=raw data  prov:label=raw data v2  changed"]
+    records = json.loads(project.run("diff", "a", "b", "--json").stdout)["records"]
+    assert [(r["record"], r["status"]) for r in records] == [
+        ("entity(ex:extra)", "added"), ("entity(ex:raw)", "changed"), ("used(ex:cleaning, ex:config, -)", "removed")]
     assert project.run("dot", "a", "--var", "model").stdout.count("->") == 7
 
 
@@ -92,11 +100,12 @@ def test_diff_dispatched_through_the_representation(project: Project) -> None:
         assert isinstance(records, TrialDiff)
         assert [(r["name"], r["a"], r["b"]) for r in records.variables.to_dict("records")] == [("x", 1, 2)]
         mixed = compare(imported, one)
-        assert isinstance(mixed, RecordDiff)
+        assert isinstance(mixed, TrialDiff) and mixed.variables.empty
         assert mixed.to_dict() == record_diff(imported, one).to_dict()
-        assert mixed.only_a and mixed.only_b and mixed.same == 0
+        statuses = set(mixed.records["status"])
+        assert {"removed", "added"} <= statuses and "same" not in statuses
         assert representation_of(imported).diff(imported, imported).empty
     package = Path(__file__).parents[2] / "provbridge" / "imports"
     defined = {node.name for path in package.glob("*.py") for node in ast.walk(ast.parse(path.read_text()))
                if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
-    assert not defined & {"record_diff", "RecordDiff", "records"}
+    assert not defined & {"record_diff", "records"}
