@@ -19,10 +19,11 @@ that read a file whose content derives from NAME, and what it derived. ``--json`
 
     {"query": "impact", "target": "NAME", "all_trials": true, "granularity": 0 | 1,
      "trial": {"id": int, "uuid": str, "label": str, "granularity": 0 | 1},
-     "versions": [{"trial": int | null, "uuid": str, "trial_label": str | null, "version": int,
+     "versions": [{"trial": int | null, "uuid": str, "trial_name": str | null, "version": int,
                    "name": str, "kind": str, "role": "read" | "wrote" | null, "sha256": str | null,
                    "value": scalar | str | null, "statement": str | null, "line": int | null,
-                   "iri": str}, ...]}
+                   "iri": str}, ...],
+     "labels": {uuid: label, ...}}
 
 ordered by trial and version (``role`` tells a file version read from one written in its trial).
 Without ``--trial`` the start is the last trial that recorded NAME."""
@@ -73,7 +74,7 @@ def _all_trials(args: argparse.Namespace) -> int:
     document = {
         "query": "impact", "target": args.name, "all_trials": True, "granularity": level,
         "trial": {"id": trial.id, "uuid": trial.uuid, "label": trial.label, "granularity": trial.granularity},
-        "versions": rows,
+        "versions": rows, "labels": frame.attrs.get("labels", {}),
     }
     if print_rows(args, rows, IMPACT_COLUMNS, json=document):
         return 0
@@ -82,7 +83,8 @@ def _all_trials(args: argparse.Namespace) -> int:
           f"({granularity_note(level, trial)}): {trials} trial{'s' if trials != 1 else ''}, "
           f"{len(rows)} version{'s' if len(rows) != 1 else ''}")
     if rows:
-        table = [[r["trial"] if r["trial"] is not None else str(r["uuid"])[:8], r["trial_label"],
+        labels = frame.attrs.get("labels", {})
+        table = [[r["trial"] if r["trial"] is not None else str(r["uuid"])[:8], labels.get(r["uuid"]),
                   f"{r['name']}@{r['version']}", r["role"] or r["kind"],
                   f"sha256:{r['sha256'][:12]}" if r["sha256"] else r["value"], r["line"], r["statement"]]
                  for r in rows]

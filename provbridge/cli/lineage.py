@@ -6,10 +6,14 @@ read, and so on. ``--json`` prints one object::
 
     {"query": "lineage", "target": "VAR",
      "trial": {"id": int, "uuid": str, "label": str},
-     "nodes": [{"depth": int, "trial": int | null, "uuid": str, "trial_label": str | null,
+     "nodes": [{"depth": int, "trial": int | null, "uuid": str, "trial_name": str | null,
                 "role": "target" | "read" | "wrote", "name": str, "version": int | null,
                 "sha256": str | null, "iri": str}, ...],
-     "edges": [{"from": iri, "to": iri, "kind": "derived" | "content"}, ...]}
+     "edges": [{"from": iri, "to": iri, "kind": "derived" | "content"}, ...],
+     "labels": {uuid: label, ...}}
+
+``trial_name`` is the trial's name (null when unnamed); ``labels`` gives each trial of this store its label
+(its name, else its script), as the cluster titles show it.
 
 ``depth`` counts the trials between a node and the target's trial; ``derived`` edges go from an input to
 what derives from it in one trial, ``content`` edges from a written file version to a read of the same
@@ -46,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         "trial": {"id": trial.id, "uuid": trial.uuid, "label": trial.label},
         "nodes": records,
         "edges": [{"from": a, "to": b, "kind": kind} for a, b, kind in frame.attrs.get("edges", ())],
+        "labels": frame.attrs.get("labels", {}),
     }
     if print_rows(args, records, LINEAGE_COLUMNS, json=document):
         return 0
@@ -53,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     files = sum(r["role"] != "target" for r in records)
     print(f"lineage of {args.target} in trial {trial.id}: {trials} trial{'s' if trials != 1 else ''}, "
           f"{files} file version{'s' if files != 1 else ''}")
-    table = [[r["depth"], trial_title(r), r["role"], _label(r), _short(r["sha256"])] for r in records]
+    labels = frame.attrs.get("labels", {})
+    table = [[r["depth"], trial_title(r, labels), r["role"], _label(r), _short(r["sha256"])] for r in records]
     print(format_table(["depth", "trial", "role", "version", "content"], table))
     return 0
 

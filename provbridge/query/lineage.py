@@ -23,9 +23,11 @@ if TYPE_CHECKING:
     from provbridge.store.store import Trial
 
 # One row per node of the lineage: the target, and each file version read or written on its way.
-LINEAGE_COLUMNS = ["depth", "trial", "uuid", "trial_label", "role", "name", "version", "sha256", "iri"]
+# ``trial_name`` is the trial's name (None when it has none), as in every frame (provbridge.frames); the
+# frames' ``attrs["labels"]`` give each trial's label (its name, else its script) by UUID, for titles.
+LINEAGE_COLUMNS = ["depth", "trial", "uuid", "trial_name", "role", "name", "version", "sha256", "iri"]
 # One row per impacted version in any trial (the middle columns as in provbridge.query.api.VERSION_COLUMNS).
-IMPACT_COLUMNS = ["trial", "uuid", "trial_label", "version", "name", "kind", "role", "sha256", "value",
+IMPACT_COLUMNS = ["trial", "uuid", "trial_name", "version", "name", "kind", "role", "sha256", "value",
                   "statement", "line", "iri"]
 
 
@@ -85,12 +87,17 @@ def graph_of(iri: str | None) -> str | None:
 
 
 def _trial_fields(graph: str | None, by_graph: dict[str, Trial]) -> tuple[int | None, str | None, str | None]:
-    """(id, uuid, label) of the trial whose graph is ``graph`` (uuid from the IRI for a remote-only one)."""
+    """(id, uuid, name) of the trial whose graph is ``graph`` (uuid from the IRI for a remote-only one)."""
     known = by_graph.get(graph or "")
     if known is not None:
-        return known.id, known.uuid, known.label
+        return known.id, known.uuid, known.name
     uuid = graph.rstrip("/").rsplit("/", 2)[-2] if graph and graph.endswith("/bundle") else None
     return None, uuid, None
+
+
+def _labels(by_graph: dict[str, Trial]) -> dict[str, str]:
+    """Each known trial's label (its name, else its script) by UUID: ``attrs["labels"]`` of the frames."""
+    return {trial.uuid: trial.label for trial in by_graph.values()}
 
 
 def lineage_frame(result: Result, by_graph: dict[str, Trial], target: str) -> pandas.DataFrame:
@@ -124,6 +131,7 @@ def lineage_frame(result: Result, by_graph: dict[str, Trial], target: str) -> pa
     frame = pd.DataFrame(rows, columns=LINEAGE_COLUMNS, dtype=object)  # ints stay ints beside None
     frame.attrs["edges"] = sorted(edges)
     frame.attrs["target"] = target
+    frame.attrs["labels"] = _labels(by_graph)
     return frame
 
 
@@ -133,8 +141,8 @@ def _node(nodes: dict[str, dict[str, Any]], iri: str, graph: str | None, role: s
         if role != "read" and nodes[iri]["role"] == "read":  # read back in its own trial: written there
             nodes[iri]["role"] = role
         return
-    trial_id, uuid, label = _trial_fields(graph, by_graph)
-    nodes[iri] = {"trial": trial_id, "uuid": uuid, "trial_label": label, "role": role, "name": name,
+    trial_id, uuid, trial_name = _trial_fields(graph, by_graph)
+    nodes[iri] = {"trial": trial_id, "uuid": uuid, "trial_name": trial_name, "role": role, "name": name,
                   "version": version_number(iri), "sha256": sha256, "iri": iri}
 
 
@@ -166,7 +174,7 @@ def impact_frame(result: Result, by_graph: dict[str, Trial]) -> pandas.DataFrame
         grouped.setdefault(graph_of(record["version"]), []).append(record)
     rows: list[dict[str, Any]] = []
     for graph, records in grouped.items():
-        trial_id, uuid, label = _trial_fields(graph, by_graph)
+        trial_id, uuid, trial_name = _trial_fields(graph, by_graph)
         known = by_graph.get(graph or "")
         numbers = [n for r in records if (n := version_number(r["version"])) is not None]
         details = version_details(known, numbers) if known is not None else {}
@@ -175,7 +183,7 @@ def impact_frame(result: Result, by_graph: dict[str, Trial]) -> pandas.DataFrame
             extra = details.get(number) if number is not None else None
             is_file = record["path"] is not None
             rows.append({
-                "trial": trial_id, "uuid": uuid, "trial_label": label, "version": number,
+                "trial": trial_id, "uuid": uuid, "trial_name": trial_name, "version": number,
                 "name": record["path"] if is_file else record["name"],
                 "kind": "file" if is_file else (extra[2] if extra else None),
                 "role": ("wrote" if record["written"] else "read") if is_file else None,
@@ -184,4 +192,6 @@ def impact_frame(result: Result, by_graph: dict[str, Trial]) -> pandas.DataFrame
                 "iri": record["version"],
             })
     rows.sort(key=lambda r: (r["trial"] if r["trial"] is not None else 1 << 30, r["uuid"] or "", r["version"] or 0))
-    return pd.DataFrame(rows, columns=IMPACT_COLUMNS, dtype=object)
+    frame = pd.DataFrame(rows, columns=IMPACT_COLUMNS, dtype=object)
+    frame.attrs["labels"] = _labels(by_graph)
+    return frame

@@ -26,12 +26,13 @@ def _attrs(values: dict[str, Any]) -> str:
     return ", ".join(f"{key}={quote(value)}" for key, value in values.items())
 
 
-def trial_title(row: dict[str, Any]) -> str:
-    """A cluster's label: ``trial N: label`` (the UUID's first digits for a trial not in this store)."""
+def trial_title(row: dict[str, Any], labels: dict[str, str]) -> str:
+    """A cluster's label: ``trial N: label`` (``labels``: a lineage frame's ``attrs["labels"]``, by UUID; the
+    UUID's first digits for a trial not in this store)."""
     number = row.get("trial")
     name = f"trial {number}" if number is not None and number == number else f"trial {str(row.get('uuid'))[:8]}"
-    label = row.get("trial_label")
-    return f"{name}: {label}" if isinstance(label, str) and label else name
+    label = labels.get(str(row.get("uuid")))
+    return f"{name}: {label}" if label else name
 
 
 def lineage_dot(frame: pandas.DataFrame, *, title: str | None = None) -> str:
@@ -46,8 +47,9 @@ def lineage_dot(frame: pandas.DataFrame, *, title: str | None = None) -> str:
     graph["label"] = title if title is not None else f"lineage of {frame.attrs.get('target', '')}"
     lines = ["digraph lineage {", f"  graph [{_attrs(graph)}];", f"  node [{_attrs(NODE)}];",
              f"  edge [{_attrs(EDGE)}];"]
+    labels = frame.attrs.get("labels", {})
     for index, members in enumerate(clusters.values()):
-        style = {"label": trial_title(members[0]), "fontname": FONT, "style": "rounded,filled",
+        style = {"label": trial_title(members[0], labels), "fontname": FONT, "style": "rounded,filled",
                  "fillcolor": "#F4F6FB", "color": "#9FB1FC", "class": "pb-trial"}
         lines.append(f"  subgraph cluster_{index} {{")
         lines.append(f"    graph [{_attrs(style)}];")

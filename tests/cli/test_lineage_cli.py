@@ -46,10 +46,10 @@ def test_lineage_json(pipeline: tuple[Project, dict[str, str]]) -> None:
                      (2, "read", "clean.csv"), (2, "wrote", "model.json"), (1, "read", "raw.csv"),
                      (1, "wrote", "clean.csv")}
     raw = next(n for n in doc["nodes"] if n["name"].endswith("raw.csv"))
-    assert raw == {"depth": 1, "trial": 1, "uuid": raw["uuid"], "trial_label": "prepare.py", "role": "read",
+    assert raw == {"depth": 1, "trial": 1, "uuid": raw["uuid"], "trial_name": None, "role": "read",
                    "name": str(project.root / "raw.csv"), "version": raw["version"], "sha256": hashes["raw.csv"],
                    "iri": f"https://w3id.org/provbridge/trial/{raw['uuid']}/v{raw['version']}"}
-    assert isinstance(raw["version"], int)
+    assert isinstance(raw["version"], int) and doc["labels"][raw["uuid"]] == "prepare.py"
     kinds = [e["kind"] for e in doc["edges"]]
     assert sorted(kinds) == ["content"] * 3 + ["derived"] * 4
 
@@ -57,10 +57,10 @@ def test_lineage_json(pipeline: tuple[Project, dict[str, str]]) -> None:
 def test_lineage_csv_and_markdown(pipeline: tuple[Project, dict[str, str]]) -> None:
     project, _ = pipeline
     csv_lines = project.run("lineage", "model.json", "--trial", "2", "--csv").stdout.splitlines()
-    assert csv_lines[0] == "depth,trial,uuid,trial_label,role,name,version,sha256,iri"
+    assert csv_lines[0] == "depth,trial,uuid,trial_name,role,name,version,sha256,iri"
     assert [line.split(",")[4] for line in csv_lines[1:]] == ["target", "read", "read", "wrote"]
     md = project.run("lineage", "model.json", "--trial", "2", "--md").stdout.splitlines()
-    assert md[0] == "| depth | trial | uuid | trial_label | role | name | version | sha256 | iri |"
+    assert md[0] == "| depth | trial | uuid | trial_name | role | name | version | sha256 | iri |"
     assert len(md) == 2 + 4
 
 
@@ -80,8 +80,8 @@ def test_impact_all_trials_reaches_the_notebook_metric(pipeline: tuple[Project, 
     assert doc["all_trials"] is True and doc["trial"]["id"] == 1  # the last trial that recorded raw.csv
     assert {v["trial"] for v in doc["versions"]} == {1, 2, 4}
     metric = [v for v in doc["versions"] if v["name"] == "metric"]
-    assert [(m["trial"], m["trial_label"], m["kind"], m["value"]) for m in metric] == [
-        (4, "evaluate.ipynb", "assign", 1.5)]
+    assert [(m["trial"], doc["labels"][m["uuid"]], m["trial_name"], m["kind"], m["value"]) for m in metric] == [
+        (4, "evaluate.ipynb", None, "assign", 1.5)]
     text = project.run("impact", "raw.csv", "--all-trials").stdout.splitlines()
     assert text[0] == ("forward impact of raw.csv from trial 1 across trials (query granularity 0, trial "
                        f"recorded at granularity 0): 3 trials, {len(doc['versions'])} versions")

@@ -79,3 +79,10 @@ def test_query_frames_and_remote_rows_use_the_same_names(project: Project) -> No
     assert found.text().splitlines()[0] == f"trial {first.id} (fast) → trial {second.id} (script.py)"
     for frame in (across, tagged, comparison.variables, comparison.only, comparison.files):
         assert not VARIANTS & set(frame.columns)
+
+
+def test_lineage_frames_use_the_agreed_names() -> None:
+    from provbridge.query.lineage import IMPACT_COLUMNS, LINEAGE_COLUMNS
+
+    for columns in (LINEAGE_COLUMNS, IMPACT_COLUMNS):
+        assert {"trial", "uuid", "trial_name", "version"} <= set(columns) and not VARIANTS & set(columns)

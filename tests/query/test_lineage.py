@@ -70,7 +70,8 @@ def test_lineage_of_the_notebook_metric_reaches_raw_data(
     }
     by_node = {(row.trial, row.role, os.path.basename(row.name)): row for row in frame.itertuples()}
     raw = by_node[1, "read", "raw.csv"]
-    assert raw.sha256 == hashes["raw.csv"] and raw.depth == 1 and raw.trial_label == "prepare.py"
+    assert raw.sha256 == hashes["raw.csv"] and raw.depth == 1 and raw.trial_name is None
+    assert frame.attrs["labels"][raw.uuid] == "prepare.py"
     assert by_node[4, "target", "metric"].depth == 0 and by_node[4, "target", "metric"].sha256 is None
     assert {row.sha256 for row in frame.itertuples() if row.name.endswith("clean.csv")} == {hashes["clean.csv"]}
     # edges: inside a trial from an input to its output, across trials from the writer to each read

@@ -66,10 +66,13 @@ def test_dot_source_clusters_and_classes(frame: pd.DataFrame) -> None:
 
 def test_labels_are_quoted_for_graphviz() -> None:
     assert quote('a "b" \\ c\nd') == '"a \\"b\\" \\\\ c\\nd"'
-    frame = pd.DataFrame([{"depth": 0, "trial": 1, "uuid": "u1", "trial_label": 'my "run"', "role": "target",
+    frame = pd.DataFrame([{"depth": 0, "trial": 1, "uuid": "u1", "trial_name": 'my "run"', "role": "target",
                            "name": 'x"y', "version": 3, "sha256": None, "iri": "urn:x"}], columns=LINEAGE_COLUMNS)
     frame.attrs["edges"] = []
-    parsed = parse_dot(lineage_dot(frame))
+    frame.attrs["labels"] = {"u1": 'my "run"'}
+    source = lineage_dot(frame)
+    assert 'label="trial 1: my \\"run\\""' in source
+    parsed = parse_dot(source)
     assert list(parsed.labels.values()) == ['x"y@3']
 
 
