@@ -20,7 +20,12 @@ def enabled() -> bool:
     return setting() not in ("0", "off", "no", "false")
 
 
+def always() -> bool:
+    """Whether every finished trial is loaded, whatever its size (``always``)."""
+    return setting() == "always"
+
+
 def may_be_worth_it(ids_used: int) -> bool:
     """Whether a run that used ``ids_used`` ids (executions and versions share one count) may reach
     MIN_ROWS, or loading is asked for whatever the size: the cheap test before looking at the store."""
-    return enabled() and (setting() == "always" or 2 * ids_used >= MIN_ROWS)
+    return enabled() and (always() or 2 * ids_used >= MIN_ROWS)

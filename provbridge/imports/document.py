@@ -54,29 +54,36 @@ def import_document(store: Store, source: Source, fmt: str | None = None, *, nam
             chosen = import_format("rdf", None)
         base = name or (path.stem if path is not None else "import")
         base_iri = path.resolve().as_uri() if path is not None else None
-        attempts = [False, True] if chosen.rdf is not None and chosen.prov else [chosen.rdf is None]
-        first_error: FormatError | None = None
-        for use_prov in attempts:
-            stream.seek(0)
-            try:
-                with Progress(f"importing {Path(label).name}", total=size, unit="B",
-                              force=False) as bar:
-                    bar.enabled = bar.enabled and progress
-                    quads = Quads(stream, chosen, base_iri=base_iri, use_prov=use_prov, advance=bar.advance)
-                    trials = _store(store, quads, chosen, label=label, digest=digest, base=base)
-                for note in quads.notes:  # what the PROV-DM -> PROV-O mapping kept as attributes or left out
-                    print(f"provbridge: warning: {label}: {note}", file=sys.stderr)
-                import_warnings(stream, chosen.name, label, base_iri)  # PROV-CONSTRAINTS: warn, store as it is
-                if size is not None and size <= IMPORT_CHECK_LIMIT:
-                    record_unification(store, trials)
-                return trials
-            except FormatError as exc:
-                first_error = first_error or exc
-        assert first_error is not None
-        raise FormatError(f"{label}: {first_error}") from None
+        use_prov = _use_prov(stream, chosen)
+        stream.seek(0)
+        try:
+            with Progress(f"importing {Path(label).name}", total=size, unit="B", force=False) as bar:
+                bar.enabled = bar.enabled and progress
+                quads = Quads(stream, chosen, base_iri=base_iri, use_prov=use_prov, advance=bar.advance)
+                trials = _store(store, quads, chosen, label=label, digest=digest, base=base)
+        except FormatError as exc:
+            raise FormatError(f"{label}: {exc}") from None
+        for note in quads.notes:  # what the PROV-DM -> PROV-O mapping kept as attributes or left out
+            print(f"provbridge: warning: {label}: {note}", file=sys.stderr)
+        import_warnings(stream, chosen.name, label, base_iri)  # PROV-CONSTRAINTS: warn, store as it is
+        if size is not None and size <= IMPORT_CHECK_LIMIT:
+            record_unification(store, trials)
+        return trials
     finally:
         if path is not None:
             stream.close()
+
+
+def _use_prov(stream: IO[bytes], chosen: ImportFormat) -> bool:
+    """Whether the document is read by provbridge's PROV-DM readers and mapping rather than as RDF: PROV-JSON,
+    PROV-XML and PROV-N always; JSON-LD when it is PROV-JSONLD (provjsonld.is_prov_jsonld, the one place
+    that tells it from PROV-O written in JSON-LD, as convert and validate ask it)."""
+    if chosen.rdf is None or chosen.prov is None:
+        return chosen.rdf is None
+    from provbridge.provdm.provjsonld import is_prov_jsonld
+
+    stream.seek(0)
+    return is_prov_jsonld(stream.read())
 
 
 def record_unification(store: Store, trials: list[Trial]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from provbridge.indexpolicy import ENV, MIN_ROWS, enabled, setting
+from provbridge.indexpolicy import ENV, MIN_ROWS, always, enabled
 
 if TYPE_CHECKING:
     from provbridge.query.loading import Meter
@@ -44,8 +44,7 @@ def spawn(store_dir: Path, uuid: str) -> subprocess.Popen[bytes] | None:
         from provbridge.store.store import open_store
 
         with open_store(store_dir) as store:
-            always = setting() == "always"
-            if not worth_loading(store, store.trial(uuid), min_rows=0 if always else MIN_ROWS):
+            if not worth_loading(store, store.trial(uuid), min_rows=0 if always() else MIN_ROWS):
                 return None
         return subprocess.Popen(
             [sys.executable, "-m", "provbridge.query.background", str(store_dir), uuid],

@@ -43,7 +43,8 @@ LOCK_TIMEOUT_ENV = "PROVBRIDGE_INDEX_LOCK_TIMEOUT"  # overrides it (tests use a 
 
 LOADING = "loading"  # loading.<pid> in the index directory: a background loader at work (or waiting for the lock)
 _THREAD_LOCKS: dict[Path, threading.RLock] = {}
-_OPEN: dict[Path, tuple[ox.Store, bool]] = {}  # an index this process has open, and whether read-only
+# an index this process has open, and when read-only the UUIDs of the trials it was found to hold as they are
+_OPEN: dict[Path, tuple[ox.Store, frozenset[str] | None]] = {}
 _GUARD = threading.Lock()
 
 
@@ -132,17 +133,18 @@ class QueryIndex:
                 return
             with self._file_lock():
                 self._start_again_if_cheaper()
-                readonly = trials is not None and self.current(trials)
+                current = frozenset(t.uuid for t in trials) if trials is not None and self.current(trials) else None
                 try:
-                    opened = ox.Store.read_only(str(self.db_path)) if readonly else ox.Store(str(self.db_path))
+                    opened = (ox.Store(str(self.db_path)) if current is None
+                              else ox.Store.read_only(str(self.db_path)))
                 except OSError as exc:
                     raise IndexBusy(str(exc)) from None
-                _OPEN[key] = (opened, readonly)
+                _OPEN[key] = (opened, current)
                 del opened
                 try:
                     yield _OPEN[key][0]
                     found = _OPEN.get(key)
-                    if found is not None and not found[1]:
+                    if found is not None and found[1] is None:
                         found[0].flush()
                 finally:
                     _OPEN.pop(key, None)
@@ -168,21 +170,25 @@ class QueryIndex:
 
     def readonly(self) -> bool:
         """Whether the store this process has open (inside :meth:`open`) is open read-only."""
+        return self._current() is not None
+
+    def _current(self) -> frozenset[str] | None:
+        """The UUIDs of the trials :meth:`open` found held as they are, when it opened the store read-only."""
         found = _OPEN.get(self.directory.resolve())
-        return found is not None and found[1]
+        return None if found is None else found[1]
 
     def writable(self) -> ox.Store:
         """The store open inside :meth:`open`, reopened read-write if it was opened read-only (still under
         the file lock; flushed and closed when :meth:`open` exits)."""
         key = self.directory.resolve()
-        if not _OPEN[key][1]:
+        if _OPEN[key][1] is None:
             return _OPEN[key][0]
         del _OPEN[key]  # the read-only store is closed (its last holder let it go) before the writable opens
         try:
             store = ox.Store(str(self.db_path))
         except OSError as exc:
             raise QueryError(f"cannot open the query index for writing: {exc}") from None
-        _OPEN[key] = (store, False)
+        _OPEN[key] = (store, None)
         return store
 
     def _start_again_if_cheaper(self) -> None:
@@ -236,8 +242,9 @@ class QueryIndex:
     def sync(self, target: ox.Store, trials: Sequence[Trial], meter: Meter | None = None) -> list[str]:
         """Load the trials that are missing, changed or running; remove graphs of deleted trials. Returns
         the UUIDs (re)loaded. Must be called inside :meth:`open`; ``meter`` follows each load."""
-        if self.readonly():  # opened read-only because it held these trials already
-            if self.current(trials):
+        current = self._current()
+        if current is not None:  # opened read-only because it held these trials already (checked then)
+            if {t.uuid for t in trials} <= current or self.current(trials):
                 return []
             raise IndexBusy("the query index is open read-only here")
         data = self.metadata()
