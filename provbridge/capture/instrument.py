@@ -262,7 +262,9 @@ class Instrumenter:
         return ast.Call(func=func, args=[_name(SCOPE), *args], keywords=[])
 
     def _hook(self, node: ast.stmt, index: int, values: Iterable[str]) -> ast.stmt:
-        call = self._hook_call(AFTER, ast.Constant(index), *[_name(v) for v in values])
+        """``after(__pb_s__, index, (values...))``: the values in one tuple, so the hook takes exact arguments."""
+        passed = ast.Tuple(elts=[_name(v) for v in values], ctx=ast.Load())
+        call = self._hook_call(AFTER, ast.Constant(index), passed)
         return ast.copy_location(ast.Expr(value=call), node)
 
     def _is_local(self, name: str) -> bool:

@@ -260,8 +260,9 @@ class Recorder:
         setattr(builtins, RETURN, _passthrough)
         setattr(builtins, WALRUS, _passthrough)
 
-    def after(self, s: Scope, i: int, *vals: Any) -> None:
-        """A statement finished: record its execution, what it read, and the versions it bound."""
+    def after(self, s: Scope, i: int, vals: tuple[Any, ...]) -> None:
+        """A statement finished: record its execution, what it read, and the versions it bound (``vals``: one
+        tuple, not ``*vals``, so the call takes CPython's fast path for exact positional arguments)."""
         fold = s.folds.get(i)
         if fold is not None:
             # folded and nothing changed since the last visit: only count (the hot path)
@@ -271,8 +272,12 @@ class Recorder:
             if self.enabled:
                 self._folded(s, i, vals)
             return
-        if not self.enabled:
-            return
+        if self.enabled:
+            self._record(s, i, vals)
+
+    def _record(self, s: Scope, i: int, vals: tuple[Any, ...]) -> None:
+        """A statement not folded (yet): one execution row with its usages, derivations and versions.
+        Apart from ``after`` so that the hot path does not create the cells its comprehensions need."""
         try:
             n = s.counts.get(i, 0) + 1
             s.counts[i] = n
@@ -313,12 +318,12 @@ class Recorder:
         if fold is not None and fold.epoch == self.epoch and not s.pending and not s.writers:
             fold.count += 1
             return value
-        self.after(s, i, value)
+        self.after(s, i, (value,))
         return value
 
     def walrus(self, s: Scope, i: int, value: Any) -> Any:
         """An assignment expression: binds its name, passes the value through."""
-        self.after(s, i, value)
+        self.after(s, i, (value,))
         return value
 
     def enter(self, i: int, args: tuple[Any, ...]) -> Scope:
