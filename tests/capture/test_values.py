@@ -197,6 +197,31 @@ def test_ndarray_int_stats_and_nan() -> None:
     assert stats == {"min": 1.0, "max": 3.0, "mean": 2.0, "std": 1.0, "nan_count": 1}
 
 
+def test_numeric_stats_are_numpys_mean_and_std_exactly() -> None:
+    from provbridge.capture.values.arrays import numeric_stats
+    from provbridge.capture.values.text import jfloat
+
+    rng = np.random.default_rng(7)
+    cases = [
+        rng.standard_normal(1000) * 1e6 + 3.3, rng.standard_normal((30, 40)).T,
+        rng.standard_normal((7, 9, 11))[:, ::2, 1:],
+        rng.standard_normal(50_000).astype(np.float32), rng.standard_normal(999).astype(np.float16),
+        rng.integers(-5, 5, 1001), rng.integers(0, 2**62, 999).astype(np.uint64), np.array([2**63 - 1, 2**63 - 2]),
+        np.array([1.0, np.nan, 3.0, np.nan]), np.array([np.inf, 1.0, np.nan]), np.array([1e308, 1e308]),
+    ]
+    for x in cases:
+        y = x[~np.isnan(x)] if x.dtype.kind == "f" and np.isnan(x).any() else x  # as numpy, on x itself
+        with np.errstate(all="ignore"):
+            expected = {
+                "min": jfloat(float(y.min())) if x.dtype.kind == "f" else int(y.min()),
+                "max": jfloat(float(y.max())) if x.dtype.kind == "f" else int(y.max()),
+                "mean": jfloat(float(np.mean(y, dtype=np.float64))),
+                "std": jfloat(float(np.std(y, dtype=np.float64))),
+                "nan_count": int(x.size - y.size),
+            }
+        assert repr(numeric_stats(np, x)) == repr(expected), x.dtype  # repr: nan == nan, -0.0 != 0.0
+
+
 def test_non_finite_values_produce_valid_json() -> None:
     summary = js(np.array([1.0, np.inf, -np.inf]))
     assert summary["stats"]["max"] == "inf" and summary["stats"]["min"] == "-inf"

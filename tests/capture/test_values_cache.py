@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 from typing import Any
 
@@ -17,17 +18,22 @@ from provbridge.capture.values import FULL_HASH_LIMIT, arrays, cache, frames, su
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records every real (uncached) hashing of an array or a pandas object."""
     seen: list[str] = []
-    facts, rows = arrays.array_facts, frames._rows_hash
+    facts, full, rows = arrays.array_facts, arrays.full_sha256, frames._rows_hash
 
     def array_facts(*args: Any, **kwargs: Any) -> Any:
         seen.append("array")
         return facts(*args, **kwargs)
+
+    def full_sha256(*args: Any, **kwargs: Any) -> Any:
+        seen.append("full")
+        return full(*args, **kwargs)
 
     def rows_hash(*args: Any, **kwargs: Any) -> Any:
         seen.append("rows")
         return rows(*args, **kwargs)
 
     monkeypatch.setattr(arrays, "array_facts", array_facts)
+    monkeypatch.setattr(arrays, "full_sha256", full_sha256)
     monkeypatch.setattr(frames, "_rows_hash", rows_hash)
     cache.clear()
     return seen
@@ -59,7 +65,7 @@ def test_small_arrays_not_cached(counted: list[str]) -> None:
     digest(a)
     a[50] = 1.0
     digest(a)
-    assert counted == ["array", "array"]
+    assert counted == ["array", "full", "array", "full"]
 
 
 def test_unchanged_frame_hashed_once_and_changes_seen(counted: list[str]) -> None:
@@ -85,11 +91,34 @@ def test_final_exact_hash_reused_only_within_the_end_of_run_pass(counted: list[s
     assert json.loads(summarize(a)[3] or "")["hash_kind"] == "sampled"
     exact = digest(a, final=True)
     assert digest(a, final=True) == exact  # same pass: no second full hash
-    assert counted == ["array", "array"]
+    assert counted == ["array", "full"]  # the sampled summary is completed with the full hash only
     summarize(1)  # the program ran again: a full hash must be recomputed
     assert digest(a, final=True) == exact
-    assert counted == ["array", "array", "array"]
+    assert counted == ["array", "full", "array", "full"]
     assert json.loads(summarize_final(a)[3] or "")["hash_kind"] == "full"
+
+
+def test_end_of_run_summary_of_an_unchanged_object_is_its_sampled_one_with_the_full_hash(
+    counted: list[str],
+) -> None:
+    rng = np.random.default_rng(3)
+    a = rng.random((300, FULL_HASH_LIMIT // 8 // 300 * 3))
+    n = FULL_HASH_LIMIT // 8
+    df = pd.DataFrame({"x": rng.random(n), "k": rng.integers(0, 9, n), "s": rng.choice(["a", "b"], n)})
+    for value in (a, df, df["x"]):
+        cache.clear()
+        from_scratch = summarize_final(value)  # nothing cached: summarized and hashed in full at once
+        cache.clear()
+        sampled = json.loads(summarize(value)[3] or "")
+        counted.clear()
+        completed = summarize_final(value)
+        assert completed == from_scratch  # exactly what a summary from scratch records
+        assert counted == (["full"] if value is a else ["rows"])  # no second sample, no statistics again
+        full = json.loads(completed[3] or "")
+        assert (sampled["hash_kind"], full["hash_kind"]) == ("sampled", "full")
+        assert {k: v for k, v in full.items() if k != "sha256" and k != "hash_kind"} == {
+            k: v for k, v in sampled.items() if k != "sha256" and k != "hash_kind"}
+    assert json.loads(summarize_final(a)[3] or "")["sha256"] == hashlib.sha256(a.tobytes()).hexdigest()
 
 
 def test_entries_dropped_with_their_object(counted: list[str]) -> None:

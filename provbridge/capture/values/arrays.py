@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Any
 
 import provbridge.capture.values.cache as cache
@@ -14,30 +15,39 @@ from provbridge.capture.values.limits import Described
 
 
 def numeric_stats(np: Any, x: Any) -> dict[str, Any] | None:
-    """{min, max, mean, std, nan_count} of a numeric (int/uint/float) numpy array, or None."""
+    """{min, max, mean, std, nan_count} of a numeric (int/uint/float) numpy array, or None. The same
+    reductions as ``np.mean``/``np.std`` (dtype float64), so the same figures, in fewer passes: the sum is
+    taken once for both, and NaNs are looked for only when it is not finite."""
     if x.dtype.kind not in "iuf" or x.size == 0:
         return None
     with np.errstate(all="ignore"):
         nan_count = 0
         y = x
-        if x.dtype.kind == "f":
+        total = np.add.reduce(x, axis=None, dtype=np.float64)
+        if x.dtype.kind == "f" and not math.isfinite(total):  # a NaN (or an infinity) somewhere
             nan_mask = np.isnan(x)
             nan_count = int(np.count_nonzero(nan_mask))
             if nan_count:
                 y = x[~nan_mask]
-        if y.size == 0:
-            return {"min": None, "max": None, "mean": None, "std": None, "nan_count": nan_count}
-        lo, hi = y.min(), y.max()
+                if y.size == 0:
+                    return {"min": None, "max": None, "mean": None, "std": None, "nan_count": nan_count}
+                total = np.add.reduce(y, axis=None, dtype=np.float64)
+        lo, hi = np.minimum.reduce(y, axis=None), np.maximum.reduce(y, axis=None)
         if x.dtype.kind == "f":
             lo_j: object = text.jfloat(float(lo))
             hi_j: object = text.jfloat(float(hi))
         else:
             lo_j, hi_j = text.jint(int(lo)), text.jint(int(hi))
+        n = int(y.size)
+        mean = total / n
+        deviation = np.subtract(y, mean, dtype=np.float64)
+        np.multiply(deviation, deviation, out=deviation)
+        variance = np.add.reduce(deviation, axis=None, dtype=np.float64) / n
         return {
             "min": lo_j,
             "max": hi_j,
-            "mean": text.jfloat(float(y.mean(dtype=np.float64))),
-            "std": text.jfloat(float(y.std(dtype=np.float64))),
+            "mean": text.jfloat(float(mean)),
+            "std": text.jfloat(float(np.sqrt(variance))),
             "nan_count": nan_count,
         }
 
@@ -53,6 +63,11 @@ def array_sample(np: Any, arr: Any) -> Any:
     return arr.flat[index]
 
 
+def full_sha256(np: Any, arr: Any) -> str:
+    """The exact hash of an array (``hash_kind`` full): sha256 of its bytes in C order."""
+    return hashlib.sha256(np.ascontiguousarray(arr).reshape(-1).view(np.uint8)).hexdigest()
+
+
 def array_facts(np: Any, arr: Any, full_limit: int, with_stats: bool = True) -> dict[str, Any]:
     """shape, dtype, nbytes, sha256, hash_kind, stats, preview of a base-class ndarray."""
     nbytes = int(arr.nbytes)
@@ -61,8 +76,7 @@ def array_facts(np: Any, arr: Any, full_limit: int, with_stats: bool = True) -> 
     if nbytes <= full_limit:
         data = arr
         if kind not in "OT":
-            contiguous = np.ascontiguousarray(arr)
-            facts["sha256"] = hashlib.sha256(contiguous.reshape(-1).view(np.uint8)).hexdigest()
+            facts["sha256"] = full_sha256(np, arr)
             facts["hash_kind"] = "full"
     else:
         data = array_sample(np, arr)
@@ -93,7 +107,8 @@ def array_repr(np: Any, v: Any, t: type) -> str:
 
 
 def describe_ndarray(np: Any, v: Any, t: type, tn: str, full_limit: int) -> Described:
-    """An ndarray (or subclass): facts of its data; large arrays are summarized once while unchanged."""
+    """An ndarray (or subclass): facts of its data; large arrays are summarized once while unchanged (at the
+    end of a run, one whose sampled summary is cached only gets its full hash)."""
     arr = base_view(np, v, t)
     exact = full_limit > limits.FULL_HASH_LIMIT
     guard = cache.array_guard(np, arr) if arr.nbytes > limits.FULL_HASH_LIMIT else None
@@ -101,11 +116,16 @@ def describe_ndarray(np: Any, v: Any, t: type, tn: str, full_limit: int) -> Desc
         hit = cache.lookup(v, guard, exact)
         if hit is not None:
             return hit
+        sampled = cache.lookup(v, guard, False) if exact and arr.nbytes <= full_limit else None
+        if sampled is not None:
+            described = cache.with_full_hash(sampled, lambda: full_sha256(np, arr))
+            cache.store(v, guard, described, cache.is_full(described))
+            return described
     summary: dict[str, Any] = {"kind": "ndarray"}
     summary.update(array_facts(np, arr, full_limit))
     described = (tn, None, text.clip(array_repr(np, v, t), limits.REPR_LIMIT), summary)
     if guard is not None:
-        cache.store(v, guard, described, summary.get("hash_kind") == "full")
+        cache.store(v, guard, described, cache.is_full(described))
     return described
 
 

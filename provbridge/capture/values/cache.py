@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import weakref
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import provbridge.capture.values.hashing as hashing
@@ -69,6 +70,28 @@ def store(v: Any, guard: tuple[Any, ...], described: Described, exact: bool) -> 
     if len(_entries) >= MAX_ENTRIES:
         _entries.pop(next(iter(_entries)))
     _entries[key] = (ref, guard, described, exact, _generation)
+
+
+def is_full(described: Described) -> bool:
+    """Whether a summary's hash is exact (``hash_kind`` full)."""
+    summary = described[3]
+    return summary is not None and summary.get("hash_kind") == "full"
+
+
+def with_full_hash(sampled: Described, digest: Callable[[], str | None]) -> Described:
+    """The end-of-run summary of an object unchanged since its sampled summary: the same, with the exact
+    hash ``digest()`` in place of the sampled one (None: no hash; the statistics stay those of the sample,
+    as a full summary reads them). A summary without a sampled hash is returned as it is."""
+    tn, scalar, shown, summary = sampled
+    if summary is None or summary.get("hash_kind") != "sampled":
+        return sampled
+    exact = dict(summary)  # the cached summary is shared: never changed in place
+    value = digest()
+    if value is None:
+        del exact["sha256"], exact["hash_kind"]
+    else:
+        exact["sha256"], exact["hash_kind"] = value, "full"
+    return tn, scalar, shown, exact
 
 
 def _drop(key: int, ref: Any) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import provbridge.capture.values.cache as cache
@@ -196,14 +196,30 @@ def frame_guard(np: Any, pd: Any, obj: Any) -> tuple[Any, ...] | None:
     return tuple(parts)
 
 
-def _cached(np: Any, pd: Any, v: Any, base: Any, nbytes: int, exact: bool) -> tuple[Any, Described | None]:
+def _cached(
+    np: Any, pd: Any, v: Any, base: Any, nbytes: int, full_limit: int,
+) -> tuple[Any, Described | None, Described | None]:
+    """(guard, the cached summary to return, the cached sampled summary an end-of-run summary completes
+    with its full hash) of a pandas object; (None, None, None) when it is small or cannot be guarded."""
     if nbytes <= limits.FULL_HASH_LIMIT:
-        return None, None
+        return None, None, None
     try:
         guard = frame_guard(np, pd, base)
     except Exception:
         guard = None
-    return guard, (cache.lookup(v, guard, exact) if guard is not None else None)
+    if guard is None:
+        return None, None, None
+    exact = full_limit > limits.FULL_HASH_LIMIT
+    hit = cache.lookup(v, guard, exact)
+    sampled = cache.lookup(v, guard, False) if hit is None and exact and nbytes <= full_limit else None
+    return guard, hit, sampled
+
+
+def _completed(v: Any, guard: Any, sampled: Described, digest: Callable[[], str | None]) -> Described:
+    """The sampled summary with the exact hash ``digest()``, cached as the end-of-run summary."""
+    described = cache.with_full_hash(sampled, digest)
+    cache.store(v, guard, described, cache.is_full(described))
+    return described
 
 
 def describe_dataframe(np: Any, pd: Any, v: Any, t: type, tn: str, full_limit: int) -> Described:
@@ -227,12 +243,15 @@ def describe_dataframe(np: Any, pd: Any, v: Any, t: type, tn: str, full_limit: i
     nbytes = int(df.index.memory_usage(deep=False)) + sum(
         int(c.nbytes) if isinstance(c, np.ndarray) else int(c.memory_usage(index=False, deep=False)) for c in cols
     )  # df.memory_usage(index=True, deep=False).sum(), without building its Series
-    guard, hit = _cached(np, pd, v, df, nbytes, full_limit > limits.FULL_HASH_LIMIT)
+    guard, hit, sampled = _cached(np, pd, v, df, nbytes, full_limit)
     if hit is not None:
         return hit
     summary["nbytes"] = nbytes
     header = "\x1f".join(f"{_label(c)}\x1e{d}" for c, d in zip(labels, dtypes, strict=True)) + f"|{nrows}"
-    rows, digest, kind = _rows_hash(np, pd, [df.index, *cols], nrows, nbytes, header, full_limit)
+    parts = [df.index, *cols]
+    if sampled is not None:
+        return _completed(v, guard, sampled, lambda: _rows_hash(np, pd, parts, nrows, nbytes, header, full_limit)[1])
+    rows, digest, kind = _rows_hash(np, pd, parts, nrows, nbytes, header, full_limit)
     if digest is not None:
         summary["sha256"] = digest
         summary["hash_kind"] = kind
@@ -280,15 +299,16 @@ def describe_series(np: Any, pd: Any, v: Any, t: type, tn: str, full_limit: int)
     if not _trusted_dtypes(pd, [s.dtype] if is_index else [s.dtype, s.index.dtype]):
         return tn, None, shown, summary
     nbytes = int(s.memory_usage(deep=False) if is_index else s.memory_usage(index=True, deep=False))
-    guard, hit = _cached(np, pd, v, s, nbytes, full_limit > limits.FULL_HASH_LIMIT)
+    guard, hit, sampled = _cached(np, pd, v, s, nbytes, full_limit)
     if hit is not None:
         return hit
     summary["nbytes"] = nbytes
     header = f"{_label(name) if name is not None else ''}|{dtype}|{n}"
     values = s if is_index else (_array_of(np, s.array) if isinstance(s.dtype, np.dtype) else None)
-    rows, digest, kind = _rows_hash(
-        np, pd, [s] if is_index else [s.index, s if values is None else values], n, nbytes, header, full_limit
-    )
+    parts = [s] if is_index else [s.index, s if values is None else values]
+    if sampled is not None:
+        return _completed(v, guard, sampled, lambda: _rows_hash(np, pd, parts, n, nbytes, header, full_limit)[1])
+    rows, digest, kind = _rows_hash(np, pd, parts, n, nbytes, header, full_limit)
     if digest is not None:
         summary["sha256"] = digest
         summary["hash_kind"] = kind
