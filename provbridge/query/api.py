@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -92,19 +91,24 @@ def _records_deps(chosen: Trial, target: str | int, *, granularity: int | None, 
         query = canned(which).bind({"g": graph, "var": name, "level": 1})
     with dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
         result = data.query(query)
-        if not result.terms:
+        if not result:
             _check_exists(data, chosen, name, number)
-    if level == 0:
-        result = _top_level(result, chosen)
-    return result if raw else _with_levels(versions_frame(result, chosen), level, chosen)
+    inner = _inner_versions(chosen) if level == 0 else set()
+    if raw:
+        return _top_level(result, chosen, inner)
+    return _with_levels(_records_frame(result, chosen, inner), level, chosen)
 
 
-def _top_level(result: Result, trial: Trial) -> Result:
-    """``result`` without the versions made inside user functions: what the queries' level-0 filter keeps
-    (no ``pb:scope`` other than ``<module>``), decided from the store's rows in one scan, where the filter
-    in SPARQL costs a graph lookup per version of the closure (more than the closure itself)."""
-    inner = {vid for (vid,) in trial.conn.execute(
+def _inner_versions(trial: Trial) -> set[int]:
+    """The versions made inside user functions, which granularity 0 leaves out: what the queries' level-0
+    filter drops (a ``pb:scope`` other than ``<module>``), decided from the store's rows in one scan, where
+    the filter in SPARQL costs a graph lookup per version of the closure (more than the closure itself)."""
+    return {vid for (vid,) in trial.conn.execute(
         "SELECT id FROM versions WHERE trial_id = ? AND kind != 'file' AND scope != '<module>'", (trial.id,))}
+
+
+def _top_level(result: Result, trial: Trial, inner: set[int]) -> Result:
+    """``result`` without the rows of the versions ``inner`` (see :func:`_inner_versions`)."""
     if not inner or "version" not in result.columns:
         return result
     prefix = trial_namespace(trial.uuid) + "v"
@@ -137,7 +141,7 @@ def _records_impact(chosen: Trial, target: str, *, granularity: int | None, raw:
     query = canned("forward").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names, "level": level})
     with dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
         result = data.query(query)
-        if not result.terms:
+        if not result:
             _check_exists(data, chosen, names, None)
     return result if raw else _with_levels(versions_frame(result, chosen), level, chosen)
 
@@ -150,7 +154,7 @@ def versions(target: str, *, trial: TrialRef | None = None, store: StoreLike = N
     query = canned("versions").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names})
     with dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
         result = data.query(query)
-    if not result.terms:
+    if not result:
         raise VariableNotFoundError(f"no variable or file {target!r} in trial {chosen.id}")
     return result if raw else versions_frame(result, chosen)
 
@@ -243,7 +247,7 @@ def _check_exists(data: Any, trial: Trial, name: str | list[str] | None, number:
             raise VariableNotFoundError(f"trial {trial.id} has no version {number}")
         return
     names = [name] if isinstance(name, str) else list(name or [])
-    if not data.query(canned("versions").bind({"g": graph, "var": names})).terms:
+    if not data.query(canned("versions").bind({"g": graph, "var": names})):
         raise VariableNotFoundError(f"no variable or file {names[0]!r} in trial {trial.id}")
 
 
@@ -263,10 +267,10 @@ def _records_rows(result: Result, trial: Trial) -> list[dict[str, Any]]:
     return [dict(zip(VERSION_COLUMNS, row)) for row in _version_rows(result, trial)]
 
 
-def _records_frame(result: Result, trial: Trial) -> pandas.DataFrame:
+def _records_frame(result: Result, trial: Trial, inner: set[int] | None = None) -> pandas.DataFrame:
     import pandas as pd
 
-    numbers, details, prefix = _version_details(result, trial)
+    numbers, details, prefix = _version_details(result, trial, inner)
     if not numbers:
         return pd.DataFrame([], columns=VERSION_COLUMNS)
     fields = zip(*(details[number] for number in numbers))  # built column by column: no row tuples
@@ -282,21 +286,19 @@ def _version_rows(result: Result, trial: Trial) -> list[tuple[Any, ...]]:
     return [(trial.id, number, *details[number], f"{prefix}{number}") for number in numbers]
 
 
-def _version_details(result: Result, trial: Trial) -> tuple[list[int], dict[int, tuple[Any, ...]], str]:
+def _version_details(result: Result, trial: Trial, inner: set[int] | None = None
+                     ) -> tuple[list[int], dict[int, tuple[Any, ...]], str]:
     """The stored versions a versions-shaped result names, in order, with their details (FIELDS), and the
-    trial's version IRI prefix. IRIs of this trial's versions are read in one regular-expression pass over
-    their joined text (a Python call per version would cost more than the closure query)."""
+    trial's version IRI prefix; this trial's versions ``inner`` left out (granularity 0). IRIs of this
+    trial's versions are numbered in one regular-expression pass (a Python call per version would cost more
+    than the closure query)."""
     prefix = trial_namespace(trial.uuid) + "v"
     if "version" not in result.columns:
         return [], {}, prefix
-    column = result.columns.index("version")
-    iris = [term.value for row in result.terms if isinstance(term := row[column], ox.NamedNode)]
-    found = re.findall(f"^{re.escape(prefix)}([0-9]+)$", "\n".join(iris), re.MULTILINE)
-    numbers = set(map(int, found))
-    if len(found) != len(iris):  # other IRIs (such as the pre-write state of a file): one by one
-        ours = re.compile(f"{re.escape(prefix)}[0-9]+")
-        numbers.update(number for iri in iris if not ours.fullmatch(iri)
-                       if (number := version_number(iri)) is not None)
+    found, others = result.numbered("version", prefix)
+    numbers = set(found) - inner if inner else set(found)
+    # other IRIs (such as the pre-write state of a file): one by one
+    numbers.update(number for iri in others if (number := version_number(iri)) is not None)
     details = version_details(trial, numbers)
     return [number for number in sorted(numbers) if number in details], details, prefix
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -15,19 +15,67 @@ from provbridge.query.terms import to_python
 if TYPE_CHECKING:
     import pandas
 
+TSV = ox.QueryResultsFormat.TSV
 
-@dataclass
+
 class Result:
     """The outcome of one query: ``kind`` is ``select`` (columns and rows of terms), ``ask`` (``boolean``),
-    ``graph`` (CONSTRUCT/DESCRIBE triples as subject/predicate/object rows) or ``update``."""
+    ``graph`` (CONSTRUCT/DESCRIBE triples as subject/predicate/object rows) or ``update``. A SELECT
+    answered by pyoxigraph keeps its solutions as the engine's TSV ``text`` and builds Python terms only
+    when asked: a closure's version numbers are read from the text (:meth:`numbered`), where a Python
+    object per solution would cost half as much as the closure itself."""
 
-    kind: str
-    columns: list[str] = field(default_factory=list)
-    terms: list[tuple[Any, ...]] = field(default_factory=list)
-    boolean: bool | None = None
+    def __init__(self, kind: str, columns: list[str] | None = None, terms: list[tuple[Any, ...]] | None = None,
+                 boolean: bool | None = None, *, text: bytes | None = None) -> None:
+        self.kind = kind
+        self.columns = list(columns or [])
+        self._terms = terms if terms is not None or text is not None else []
+        self.boolean = boolean
+        self.text = text  # SPARQL TSV results (header line, then one line per solution), when terms are not built
+
+    @property
+    def terms(self) -> list[tuple[Any, ...]]:
+        """The rows of terms (unbound as None)."""
+        if self._terms is None:
+            assert self.text is not None
+            solutions = ox.parse_query_results(self.text, format=TSV)
+            assert isinstance(solutions, ox.QuerySolutions)
+            with _collector_paused():
+                self._terms = [tuple(solution) for solution in solutions]
+        return self._terms
+
+    @terms.setter
+    def terms(self, rows: list[tuple[Any, ...]]) -> None:
+        self._terms, self.text = rows, None
 
     def __len__(self) -> int:
+        if self._terms is None and self.text is not None:
+            return self.text.count(b"\n") - 1  # the header line; a newline inside a term is escaped
         return len(self.terms)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return (self.kind, self.columns, self.terms, self.boolean) == (other.kind, other.columns, other.terms,
+                                                                       other.boolean)
+
+    def __repr__(self) -> str:
+        return f"Result(kind={self.kind!r}, columns={self.columns!r}, rows={len(self)}, boolean={self.boolean!r})"
+
+    def numbered(self, column: str, prefix: str) -> tuple[list[int], list[str]]:
+        """The N of every IRI ``prefix``N in ``column``, in row order, and the column's other IRIs (literals,
+        blank nodes and unbound cells left out). One regular-expression pass over the text, no term built."""
+        if self._terms is None and self.text is not None and self.columns == [column]:
+            found = re.findall(b"^<" + re.escape(prefix.encode()) + b"([0-9]+)>$", self.text, re.MULTILINE)
+            if len(found) == len(self):
+                return list(map(int, found)), []
+        index = self.columns.index(column)
+        iris = [term.value for row in self.terms if isinstance(term := row[index], ox.NamedNode)]
+        found = re.findall(f"^{re.escape(prefix)}([0-9]+)$", "\n".join(iris), re.MULTILINE)
+        if len(found) == len(iris):
+            return list(map(int, found)), []
+        ours = re.compile(f"{re.escape(prefix)}[0-9]+")
+        return list(map(int, found)), [iri for iri in iris if not ours.fullmatch(iri)]
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Rows of Python values (IRIs as text, literals by datatype, unbound as None)."""
@@ -79,15 +127,16 @@ def _json_term(term: Any) -> dict[str, str]:
 
 
 def from_oxigraph(outcome: Any) -> Result:
-    """Materialize what ``pyoxigraph.Store.query`` returned. The cyclic garbage collector is paused while
-    the rows are built: they hold no cycles, and its passes over a growing list of new tuples cost 10-30%
-    of a 100k-row result (more in a process with a large heap, such as a notebook kernel)."""
+    """Materialize what ``pyoxigraph.Store.query`` returned: a SELECT as its TSV text (evaluated now, terms
+    built on demand), a graph as triples. The cyclic garbage collector is paused while rows are built: they
+    hold no cycles, and its passes over a growing list of new tuples cost 10-30% of a 100k-row result (more
+    in a process with a large heap, such as a notebook kernel)."""
     if isinstance(outcome, ox.QueryBoolean):
         return Result("ask", boolean=bool(outcome))
+    if isinstance(outcome, ox.QuerySolutions):
+        columns = [v.value for v in outcome.variables]
+        return Result("select", columns, text=outcome.serialize(format=TSV))
     with _collector_paused():
-        if isinstance(outcome, ox.QuerySolutions):
-            columns = [v.value for v in outcome.variables]
-            return Result("select", columns, [tuple(solution) for solution in outcome])
         triples: Iterable[Any] = outcome
         return Result("graph", ["subject", "predicate", "object"],
                       [(t.subject, t.predicate, t.object) for t in triples])
