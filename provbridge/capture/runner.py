@@ -186,6 +186,7 @@ class Capture:
         self.started_saving = time.perf_counter()
         try:
             self.stop_hooks()
+            _prepare_final(self.recorder)
             self.recorder.finish("ok" if status == "finished" else "error")
         except Exception as exc:  # pragma: no cover - defensive: the trial row must still be closed
             _warn(f"recording stopped after an internal error ({_one_line(exc)})")
@@ -225,6 +226,15 @@ class Capture:
         _warn(f"trial {writer.trial_id} ({writer.uuid[:8]}) {status}"
               f"{'' if not exit_code else f' with exit code {exit_code}'}: {_counts(writer)} "
               f"[{saving:.2f}s to save]")
+
+
+def _prepare_final(recorder: Recorder) -> None:
+    """The final values of the module scopes are summarized next, hashed in full: the large arrays among
+    them are hashed first, two at a time (values.prepare_final)."""
+    from provbridge.capture.values import prepare_final
+
+    prepare_final([scope.ns[name] for scope in recorder.scopes if scope.ns is not None
+                   for name in scope.vars if name in scope.ns])
 
 
 def _counts(writer: TrialWriter) -> str:

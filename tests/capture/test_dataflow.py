@@ -276,3 +276,7 @@ def test_large_values_sampled_while_recording_and_final_values_hashed_in_full(pr
     folded = trial.latest("acc")
     assert folded.count == 20 and folded.summary["hash_kind"] == "full"
     assert folded.summary["stats"]["max"] == 2 * 499_999 + 29
+    # the final arrays are hashed in full two at a time before their summaries are written: same hashes
+    sha = __import__("hashlib").sha256
+    assert folded.summary["sha256"] == sha((np.arange(500_000.0) * 2 + 29).tobytes()).hexdigest()
+    assert trial.latest("doubled").summary["sha256"] == sha((np.arange(500_000.0) * 2).tobytes()).hexdigest()

@@ -60,6 +60,16 @@ def test_unchanged_array_hashed_once(counted: list[str]) -> None:
     assert len(counted) == 4
 
 
+def test_fortran_ordered_array_hashed_once_and_changes_seen(counted: list[str]) -> None:
+    a = np.asfortranarray(np.zeros((4, FULL_HASH_LIMIT // 8), dtype=np.float64))
+    first = digest(a)
+    assert digest(a) == first and counted == ["array"]
+    a[0, 0] = 1.0
+    assert digest(a) != first and counted == ["array", "array"]
+    c_ordered = np.ascontiguousarray(a)
+    assert digest(c_ordered) == digest(a)  # the hash is of the values in C order, whatever the layout
+
+
 def test_small_arrays_not_cached(counted: list[str]) -> None:
     a = np.zeros(100)
     digest(a)
@@ -137,3 +147,69 @@ def test_summarize_final_leaves_the_recording_limit_alone() -> None:
 
     assert values.FULL_HASH_LIMIT == values.limits.FULL_HASH_LIMIT == 1024 * 1024
     assert json.loads(summarize(big + 1)[3] or "")["hash_kind"] == "sampled"
+
+
+def test_prepare_final_hashes_large_arrays_two_at_a_time_once(counted: list[str]) -> None:
+    from provbridge.capture.values import prepare_final
+
+    rng = np.random.default_rng(4)
+    a, b, small = rng.random(FULL_HASH_LIMIT // 4), rng.random((3, FULL_HASH_LIMIT // 8)), np.ones(10)
+    expected = {}
+    for value in (a, b):
+        expected[id(value)] = summarize_final(value)  # from scratch
+        cache.clear()
+    for value in (a, b, small):
+        summarize(value)
+    counted.clear()
+    prepare_final([a, b, a, small, "text", None])
+    assert counted == ["full", "full"]  # each large array once; the small one was exact already
+    assert summarize_final(a) == expected[id(a)] and summarize_final(b) == expected[id(b)]
+    assert counted == ["full", "full"]  # found, not hashed again
+    assert json.loads(summarize_final(b)[3] or "")["sha256"] == hashlib.sha256(b.tobytes()).hexdigest()
+    b[1, 7] = -1.0  # changed since, where the guard looks: summarized again (sampled, then hashed in full)
+    counted.clear()
+    summarize(1)
+    prepare_final([b, a])  # a's exact summary was of the program's previous pass: a is summarized again too
+    assert counted == ["array", "array", "full", "full"]
+    assert json.loads(summarize_final(b)[3] or "")["sha256"] == hashlib.sha256(b.tobytes()).hexdigest()
+    assert summarize_final(a) == expected[id(a)] and counted == ["array", "array", "full", "full"]
+
+
+def test_concurrently_keeps_order_and_raises() -> None:
+    from provbridge.capture.values.hashing import concurrently
+
+    assert concurrently([]) == [] and concurrently([lambda: 1]) == [1]
+    assert concurrently([lambda i=i: i * i for i in range(7)]) == [0, 1, 4, 9, 16, 25, 36]
+
+    def fail() -> int:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        concurrently([lambda: 1, fail, lambda: 3])
+
+
+def test_frame_columns_hashed_two_at_a_time_give_the_serial_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    n = FULL_HASH_LIMIT // 8
+    rng = np.random.default_rng(6)
+    df = pd.DataFrame({"x": rng.random(n), "k": rng.integers(0, 9, n), "s": rng.choice(["a", "b"], n)})
+    monkeypatch.setattr(frames, "PARALLEL_BYTES", 0)
+    cache.clear()
+    parallel = summarize_final(df)
+    monkeypatch.setattr(frames, "PARALLEL_BYTES", 1 << 62)
+    cache.clear()
+    assert summarize_final(df) == parallel
+
+
+def test_sample_of_an_array_in_any_layout_is_the_same_c_order_sample() -> None:
+    from provbridge.capture.values import hashing, limits
+
+    rng = np.random.default_rng(8)
+    base = rng.random((900, 1200))
+    layouts = [np.asfortranarray(base), base[:, ::2], base.T, np.asfortranarray(rng.random((3, 400_000))),
+               np.asfortranarray(rng.random((40, 30, 200))), base.reshape(-1)[::3]]
+    for arr in layouts:
+        budget = min(limits.SAMPLE_MAX_ITEMS, limits.SAMPLE_BYTES // arr.itemsize)
+        index = np.concatenate([np.arange(a, b) for a, b in hashing.sample_ranges(arr.size, budget)])
+        sample = arrays.array_sample(np, arr)
+        assert sample.flags.c_contiguous and np.array_equal(sample, np.ascontiguousarray(arr).reshape(-1)[index])
+    assert digest(np.asfortranarray(base)) == digest(np.ascontiguousarray(base))  # sampled: same hash

@@ -24,8 +24,9 @@ Rules this package keeps, because it runs inside the user's program:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
-from provbridge.capture.values import cache, dispatch, introspect, limits, secrets, text
+from provbridge.capture.values import arrays, cache, dispatch, introspect, limits, secrets, text
 from provbridge.capture.values.limits import (
     CONTAINER_HASH_BYTES,
     CONTAINER_HASH_ITEMS,
@@ -47,8 +48,8 @@ from provbridge.capture.values.limits import (
 __all__ = [
     "CONTAINER_HASH_BYTES", "CONTAINER_HASH_ITEMS", "FINAL_HASH_LIMIT", "FULL_HASH_LIMIT", "MAX_ATTRS",
     "MAX_COLUMNS", "PREVIEW_ITEMS", "PREVIEW_REPR_LIMIT", "REPR_LIMIT", "SAMPLE_BLOCKS", "SAMPLE_BYTES",
-    "SAMPLE_MAX_ITEMS", "SCALAR_STR_LIMIT", "TEXT_FULL_HASH_LIMIT", "Summary", "short_repr", "summarize",
-    "summarize_final", "type_name",
+    "SAMPLE_MAX_ITEMS", "SCALAR_STR_LIMIT", "TEXT_FULL_HASH_LIMIT", "Summary", "prepare_final", "short_repr",
+    "summarize", "summarize_final", "type_name",
 ]
 
 _INT64_MIN = limits.INT64_MIN
@@ -66,6 +67,21 @@ def summarize_final(value: object, name: str | None = None) -> Summary:
     """Like :func:`summarize`, hashing objects up to FINAL_HASH_LIMIT in full: for the final values of a
     trial, summarized once when the run ends."""
     return _summarize(value, name, FINAL_HASH_LIMIT, final=True)
+
+
+def prepare_final(values: Iterable[object]) -> None:
+    """Before a run's end-of-run summaries: hash in full, two at a time, the large arrays among ``values``
+    whose sampled summary is still good, so that :func:`summarize_final` finds their exact summaries (the
+    same as it would make). Never raises."""
+    np = introspect.loaded("numpy")
+    if np is None:
+        return
+    try:
+        arrays.prepare_final(np, values)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        pass
 
 
 def _summarize(value: object, name: str | None, full_limit: int, final: bool = False) -> Summary:

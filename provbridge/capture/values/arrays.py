@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import provbridge.capture.values.cache as cache
 import provbridge.capture.values.hashing as hashing
 import provbridge.capture.values.limits as limits
 import provbridge.capture.values.text as text
-from provbridge.capture.values.introspect import short_name_of
+from provbridge.capture.values.introspect import short_name_of, type_name_of
 from provbridge.capture.values.limits import Described
 
 
@@ -53,14 +55,26 @@ def numeric_stats(np: Any, x: Any) -> dict[str, Any] | None:
 
 
 def array_sample(np: Any, arr: Any) -> Any:
-    """A contiguous copy of a fixed C-order sample of ``arr`` (never copies the whole array)."""
+    """A contiguous copy of a fixed C-order sample of ``arr`` (never copies the whole array). An array in
+    another layout (Fortran order: a transpose, a product) gives the same items: each range is cut from a
+    C-order copy of the few rows around it when they are small, else picked item by item."""
     budget = min(limits.SAMPLE_MAX_ITEMS, limits.SAMPLE_BYTES // max(1, arr.itemsize))
     ranges = hashing.sample_ranges(int(arr.size), budget)
     if arr.flags.c_contiguous:
         flat = arr.reshape(-1)
         return np.concatenate([flat[start:stop] for start, stop in ranges])
+    row = int(arr.size // arr.shape[0]) if arr.ndim > 1 else 0
+    spans = [(start // row, (stop - 1) // row + 1) for start, stop in ranges] if row else []
+    if row and sum(last - first for first, last in spans) * row <= SAMPLE_ROWS_FACTOR * budget:
+        return np.concatenate([arr[first:last].reshape(-1)[start - first * row:stop - first * row]
+                               for (start, stop), (first, last) in zip(ranges, spans, strict=True)])
     index = np.concatenate([np.arange(start, stop, dtype=np.intp) for start, stop in ranges])
     return arr.flat[index]
+
+
+SAMPLE_ROWS_FACTOR = 4
+"""A sample of an array not in C order is cut from copies of whole rows while they hold at most this many
+times the items of the sample."""
 
 
 def full_sha256(np: Any, arr: Any) -> str:
@@ -118,15 +132,35 @@ def describe_ndarray(np: Any, v: Any, t: type, tn: str, full_limit: int) -> Desc
             return hit
         sampled = cache.lookup(v, guard, False) if exact and arr.nbytes <= full_limit else None
         if sampled is not None:
-            described = cache.with_full_hash(sampled, lambda: full_sha256(np, arr))
-            cache.store(v, guard, described, cache.is_full(described))
-            return described
+            return cache.complete(v, guard, sampled, lambda: full_sha256(np, arr))
     summary: dict[str, Any] = {"kind": "ndarray"}
     summary.update(array_facts(np, arr, full_limit))
     described = (tn, None, text.clip(array_repr(np, v, t), limits.REPR_LIMIT), summary)
     if guard is not None:
         cache.store(v, guard, described, cache.is_full(described))
     return described
+
+
+def prepare_final(np: Any, values: Iterable[Any]) -> None:
+    """Summarize the large ndarrays among ``values`` for the end of a run, their full hashes computed two at a
+    time: the end-of-run summaries asked for next (``summarize_final``, one by one) find them cached."""
+    todo: list[tuple[Any, tuple[Any, ...], Described]] = []
+    seen: set[int] = set()
+    for v in values:
+        if type(v) is not np.ndarray or not limits.FULL_HASH_LIMIT < v.nbytes <= limits.FINAL_HASH_LIMIT:
+            continue
+        guard = cache.array_guard(np, v)
+        if guard is None or id(v) in seen or cache.lookup(v, guard, True) is not None:
+            continue
+        seen.add(id(v))  # summarized while recording, else now (as summarize_final would): completed below
+        sampled = cache.lookup(v, guard, False) or describe_ndarray(
+            np, v, np.ndarray, type_name_of(np.ndarray), limits.FULL_HASH_LIMIT)
+        todo.append((v, guard, sampled))
+    if len(todo) < 2:
+        return
+    digests = hashing.concurrently([functools.partial(full_sha256, np, v) for v, _, _ in todo])
+    for (v, guard, sampled), digest in zip(todo, digests, strict=True):
+        cache.complete(v, guard, sampled, functools.partial(str, digest))
 
 
 def tensor_repr(v: Any, t: type) -> str:

@@ -35,9 +35,11 @@ def clear() -> None:
 def array_guard(np: Any, arr: Any) -> tuple[Any, ...] | None:
     """What must stay equal for an ndarray to count as unchanged: buffer address, shape, strides, dtype and
     a crc32 of about GUARD_BYTES sampled bytes (for object arrays, the item references); None when the
-    array cannot be guarded cheaply."""
-    if not arr.flags.c_contiguous or arr.dtype.kind == "T":
+    array cannot be guarded cheaply (not contiguous in C or Fortran order)."""
+    if arr.dtype.kind == "T" or not (arr.flags.c_contiguous or arr.flags.f_contiguous):
         return None
+    if not arr.flags.c_contiguous:
+        arr = arr.T  # Fortran order (a transpose, a product): the same buffer, read in C order
     rows = arr if arr.ndim == 2 and 0 < arr.shape[0] <= GUARD_ROWS else arr.reshape(1, -1)
     budget = max(1, GUARD_BYTES // max(1, arr.itemsize) // len(rows))
     crc = 0
@@ -92,6 +94,13 @@ def with_full_hash(sampled: Described, digest: Callable[[], str | None]) -> Desc
     else:
         exact["sha256"], exact["hash_kind"] = value, "full"
     return tn, scalar, shown, exact
+
+
+def complete(v: Any, guard: tuple[Any, ...], sampled: Described, digest: Callable[[], str | None]) -> Described:
+    """The end-of-run summary of ``v`` from its cached sampled one and its exact hash ``digest()``, cached."""
+    described = with_full_hash(sampled, digest)
+    store(v, guard, described, is_full(described))
+    return described
 
 
 def _drop(key: int, ref: Any) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import provbridge.capture.values.cache as cache
@@ -78,6 +79,10 @@ def _hashable(np: Any, pd: Any, columns: Iterable[Any]) -> bool:
     return True
 
 
+PARALLEL_BYTES = 4 * 1024 * 1024
+"""Objects from this size on have their columns hashed in full two at a time (hashing.concurrently)."""
+
+
 def _row_sample_index(np: Any, nrows: int, row_bytes: int) -> Any:
     budget = min(limits.SAMPLE_MAX_ITEMS, limits.SAMPLE_BYTES // max(1, row_bytes))
     ranges = hashing.sample_ranges(nrows, budget)
@@ -121,8 +126,10 @@ def _rows_hash(
         return sample, None, None
     h = hashlib.sha256(f"{kind}|{nbytes}|{header}|".encode("utf-8", "surrogatepass"))
     h.update(b"columns|")
-    for part in hashed:
-        h.update(_column_digest(np, pd, part))
+    tasks = [functools.partial(_column_digest, np, pd, part) for part in hashed]
+    for digest in hashing.concurrently(tasks) if nbytes >= PARALLEL_BYTES and kind == "full" else (
+            task() for task in tasks):
+        h.update(digest)
     return sample, h.hexdigest(), kind
 
 
@@ -215,13 +222,6 @@ def _cached(
     return guard, hit, sampled
 
 
-def _completed(v: Any, guard: Any, sampled: Described, digest: Callable[[], str | None]) -> Described:
-    """The sampled summary with the exact hash ``digest()``, cached as the end-of-run summary."""
-    described = cache.with_full_hash(sampled, digest)
-    cache.store(v, guard, described, cache.is_full(described))
-    return described
-
-
 def describe_dataframe(np: Any, pd: Any, v: Any, t: type, tn: str, full_limit: int) -> Described:
     """A DataFrame: shape, columns, dtypes, nbytes, row hash and per-column numeric stats."""
     df = base_object(pd, v, t)
@@ -250,7 +250,8 @@ def describe_dataframe(np: Any, pd: Any, v: Any, t: type, tn: str, full_limit: i
     header = "\x1f".join(f"{_label(c)}\x1e{d}" for c, d in zip(labels, dtypes, strict=True)) + f"|{nrows}"
     parts = [df.index, *cols]
     if sampled is not None:
-        return _completed(v, guard, sampled, lambda: _rows_hash(np, pd, parts, nrows, nbytes, header, full_limit)[1])
+        return cache.complete(v, guard, sampled,
+                              lambda: _rows_hash(np, pd, parts, nrows, nbytes, header, full_limit)[1])
     rows, digest, kind = _rows_hash(np, pd, parts, nrows, nbytes, header, full_limit)
     if digest is not None:
         summary["sha256"] = digest
@@ -307,7 +308,7 @@ def describe_series(np: Any, pd: Any, v: Any, t: type, tn: str, full_limit: int)
     values = s if is_index else (_array_of(np, s.array) if isinstance(s.dtype, np.dtype) else None)
     parts = [s] if is_index else [s.index, s if values is None else values]
     if sampled is not None:
-        return _completed(v, guard, sampled, lambda: _rows_hash(np, pd, parts, n, nbytes, header, full_limit)[1])
+        return cache.complete(v, guard, sampled, lambda: _rows_hash(np, pd, parts, n, nbytes, header, full_limit)[1])
     rows, digest, kind = _rows_hash(np, pd, parts, n, nbytes, header, full_limit)
     if digest is not None:
         summary["sha256"] = digest
