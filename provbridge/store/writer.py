@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import _thread
-import getpass
 import json
 import os
 import sqlite3
@@ -349,6 +348,8 @@ def _cwd() -> str | None:
 
 
 def _user() -> str:
+    import getpass  # here: it imports termios and pwd, which a run needs only for this
+
     try:
         return getpass.getuser()
     except Exception:

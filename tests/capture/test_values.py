@@ -758,3 +758,14 @@ def test_final_summary_of_large_values_keeps_sample_stats() -> None:
         assert (recorded["hash_kind"], final["hash_kind"]) == ("sampled", "full")
         assert final["stats"] == recorded["stats"]  # the exact hash does not change the stats
     assert json.loads(summarize_final(a)[3] or "")["sha256"] == hashlib.sha256(a.tobytes()).hexdigest()
+
+
+def test_decimal_items_are_plain_data_without_importing_decimal_at_start_up() -> None:
+    import subprocess
+
+    frame = pd.DataFrame({"d": [decimal.Decimal("1.5"), decimal.Decimal("2")] * 3})
+    assert "sha256" in js(frame)  # Decimal items are hashed (safe_item_types: decimal is imported)
+    code = ("import sys, provbridge.capture.recorder, provbridge.capture.runner, provbridge.store.writer; "
+            "print(sorted(m for m in ('decimal', 'getpass') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"  # neither is on the start-up path of a run

@@ -14,7 +14,7 @@ import provbridge.capture.values.text as text
 from provbridge.capture.values.arrays import numeric_stats
 from provbridge.capture.values.introspect import derives, instance_dict, short_name_of, trusted, type_name_of
 from provbridge.capture.values.limits import Described
-from provbridge.capture.values.scalars import SAFE_ITEM_TYPES, jsonable, pandas_scalar_types
+from provbridge.capture.values.scalars import jsonable, pandas_scalar_types, safe_item_types
 
 
 def base_object(pd: Any, v: Any, t: type) -> Any:
@@ -31,7 +31,7 @@ def base_object(pd: Any, v: Any, t: type) -> Any:
     if derives(t, pd.Series):
         base = pd.Series._from_mgr(mgr, axes=mgr.axes)
         name = d.get("_name") if d is not None else None
-        object.__setattr__(base, "_name", name if type(name) in SAFE_ITEM_TYPES else None)
+        object.__setattr__(base, "_name", name if type(name) in safe_item_types() else None)
         return base
     return None
 
@@ -55,7 +55,7 @@ def _hashable(np: Any, pd: Any, columns: Iterable[Any]) -> bool:
     """False when an object (or categorical) column or index level might hold user objects: hashing them
     would call their ``__str__``. Item types are read with ``type()`` only. A column is a pandas object or
     the ndarray of a numpy block."""
-    safe = SAFE_ITEM_TYPES | set(pandas_scalar_types(pd))
+    safe = safe_item_types() | set(pandas_scalar_types(pd))
     pending = list(columns)
     while pending:
         col = pending.pop()
@@ -190,7 +190,7 @@ def frame_guard(np: Any, pd: Any, obj: Any) -> tuple[Any, ...] | None:
         parts.append(tuple(labels))
     else:
         name = obj.name
-        if name is not None and type(name) not in SAFE_ITEM_TYPES:
+        if name is not None and type(name) not in safe_item_types():
             return None
         parts.append(("name", name))
     for block in obj._mgr.blocks:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import decimal
 import hashlib
 import types
 from typing import Any
@@ -23,10 +22,18 @@ _KNOWN_REPR_ROOTS = frozenset(
     {"datetime", "_datetime", "_pydatetime", "decimal", "_decimal", "_pydecimal", "fractions", "uuid", "pathlib"}
 )
 SAFE_ITEM_TYPES: frozenset[type] = frozenset(
-    {str, bytes, int, float, bool, complex, type(None), decimal.Decimal}
+    {str, bytes, int, float, bool, complex, type(None)}
     | {datetime.datetime, datetime.date, datetime.time, datetime.timedelta}
 )
-"""Exact types whose values are plain data (hashing or printing them runs no user code)."""
+"""Exact types whose values are plain data (hashing or printing them runs no user code); with
+``decimal.Decimal`` in :func:`safe_item_types`."""
+
+
+def safe_item_types() -> frozenset[type]:
+    """SAFE_ITEM_TYPES, and ``decimal.Decimal`` once the program has imported decimal (a Decimal cannot
+    exist before: decimal is not imported here, off the start-up path)."""
+    decimal = getattr(loaded("decimal"), "Decimal", None)
+    return SAFE_ITEM_TYPES | {decimal} if isinstance(decimal, type) else SAFE_ITEM_TYPES
 
 
 def scalar_of(v: Any) -> tuple[bool, object]:
