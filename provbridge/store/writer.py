@@ -348,7 +348,13 @@ def _cwd() -> str | None:
 
 
 def _user() -> str:
-    import getpass  # here: it imports termios and pwd, which a run needs only for this
+    """The login name as ``getpass.getuser()`` finds it: the first of its variables that is set, else the
+    password database (getpass, which imports termios, is imported only then)."""
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        user = os.environ.get(variable)
+        if user:
+            return user
+    import getpass
 
     try:
         return getpass.getuser()

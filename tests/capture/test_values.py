@@ -9,6 +9,7 @@ import fractions
 import hashlib
 import json
 import math
+import os
 import pathlib
 import sys
 import time
@@ -760,12 +761,13 @@ def test_final_summary_of_large_values_keeps_sample_stats() -> None:
     assert json.loads(summarize_final(a)[3] or "")["sha256"] == hashlib.sha256(a.tobytes()).hexdigest()
 
 
-def test_decimal_items_are_plain_data_without_importing_decimal_at_start_up() -> None:
+def test_decimal_items_are_plain_data_without_importing_decimal_at_start_up(tmp_path: pathlib.Path) -> None:
     import subprocess
 
     frame = pd.DataFrame({"d": [decimal.Decimal("1.5"), decimal.Decimal("2")] * 3})
     assert "sha256" in js(frame)  # Decimal items are hashed (safe_item_types: decimal is imported)
-    code = ("import sys, provbridge.capture.recorder, provbridge.capture.runner, provbridge.store.writer; "
-            "print(sorted(m for m in ('decimal', 'getpass') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"  # neither is on the start-up path of a run
+    script = tmp_path / "script.py"
+    script.write_text("import sys\nprint(sorted(m for m in ('decimal', 'getpass') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-m", "provbridge", "run", "-q", str(script)], cwd=tmp_path,
+                         capture_output=True, text=True, check=True, env={**os.environ, "USER": "someone"}).stdout
+    assert out.strip() == "[]"  # neither is imported by a run before the program
