@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,8 +75,10 @@ def load(store: Store, trials: Sequence[Trial], *, meter: Meter | None = None, w
         marker.unlink(missing_ok=True)
 
 
-def load_with_progress(store: Store, trial: Trial) -> list[str]:
-    """``provbridge run --index``: load ``trial`` now, with a progress bar on stderr (when a terminal)."""
+@contextlib.contextmanager
+def progress_meter(what: str) -> Iterator[Meter]:
+    """A :data:`~provbridge.query.loading.Meter` drawing a progress bar on stderr (when a terminal) per
+    phase, labelled ``PHASE WHAT``; the bars are closed on exit."""
     from provbridge.progress import Progress
 
     bars: dict[str, Progress] = {}
@@ -85,14 +88,20 @@ def load_with_progress(store: Store, trial: Trial) -> list[str]:
         if bar is None:
             for old in bars.values():
                 old.close()
-            bar = bars[phase] = Progress(f"{phase} trial {trial.id} for queries", total, unit="B")
+            bar = bars[phase] = Progress(f"{phase} {what}", total, unit="B")
         bar.advance(done - bar.done)
 
     try:
-        return load(store, [trial], meter=meter, wait=WAIT)
+        yield meter
     finally:
         for bar in bars.values():
             bar.close()
+
+
+def load_with_progress(store: Store, trial: Trial) -> list[str]:
+    """``provbridge run --index``: load ``trial`` now, with a progress bar on stderr (when a terminal)."""
+    with progress_meter(f"trial {trial.id} for queries") as meter:
+        return load(store, [trial], meter=meter, wait=WAIT)
 
 
 def main(argv: Sequence[str]) -> int:

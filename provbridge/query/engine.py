@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from provbridge.errors import QueryError
 from provbridge.query.forms import UPDATE_FORMS, request_form
-from provbridge.query.index import IndexBusy, QueryIndex, memory_cache
+from provbridge.query.index import memory_cache
 from provbridge.query.loading import graph_iri, load_trial
 from provbridge.query.results import Result, from_oxigraph
 
@@ -136,11 +136,12 @@ def memory_store(trials: Sequence[Trial]) -> ox.Store:
 ENGINE_ENV = "PROVBRIDGE_QUERY_ENGINE"
 
 # name -> opener: a context manager over (store, chosen trials, whole) yielding an object with Dataset's
-# ``query`` interface. The embedded engines register below; others register themselves from their package
-# (``remote``: provbridge.remote.dataset), which PLUGINS names so that it is imported on first use.
+# ``query`` interface. The in-memory engines register below; others register themselves from their package
+# (``remote``: provbridge.remote.dataset; ``index``: provbridge.query.tiers, the on-disk index in its two
+# tiers), which PLUGINS names so that it is imported on first use.
 Opener = Callable[..., contextlib.AbstractContextManager[Any]]
 BACKENDS: dict[str, Opener] = {}
-PLUGINS = {"remote": "provbridge.remote.dataset"}
+PLUGINS = {"remote": "provbridge.remote.dataset", "index": "provbridge.query.tiers"}
 
 
 def register_backend(name: str, opener: Opener) -> None:
@@ -183,28 +184,6 @@ def _memory(store: Store, chosen: list[Trial], *, whole: bool) -> Iterator[Datas
         data.close()
 
 
-@contextlib.contextmanager
-def _index(store: Store, chosen: list[Trial], *, whole: bool) -> Iterator[Dataset]:
-    """The persistent index, brought up to date; a fresh in-memory store when another process holds it."""
-    index = QueryIndex(store)
-    try:
-        with index.open(chosen) as target:
-            index.sync(target, chosen)
-            data = Dataset(target, chosen, whole=whole, persistent=True,
-                           writable=index.writable if index.readonly() else None)
-            del target
-            try:
-                yield data
-            finally:
-                data.close()
-            return
-    except IndexBusy:
-        pass
-    with _memory(store, chosen, whole=whole) as data:
-        yield data
-
-
-register_backend("index", _index)
 register_backend("cache", _cache)
 register_backend("memory", _memory)
 ENGINES = ("auto", "index", "cache", "memory")
@@ -217,7 +196,8 @@ def dataset(store: Store, trials: Sequence[Trial] | None = None, *, engine: str 
     ``$PROVBRIDGE_QUERY_ENGINE``, else ``auto``):
 
     - ``index``: the persistent index under ``.provbridge/query/``, brought up to date incrementally
-      (only new or changed trials are loaded; running ones on every call); a fresh in-memory store when
+      (only new or changed trials are loaded; running ones on every call): the lean index for canned
+      queries, the full one for any other SPARQL (provbridge.query.tiers); a fresh in-memory store when
       another process holds it;
     - ``cache``: this process's in-memory cache, kept up to date by the same rules (fast repeated queries
       in notebooks and long-running scripts);

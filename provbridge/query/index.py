@@ -1,5 +1,8 @@
 """The persistent query index under ``.provbridge/query/``: a pyoxigraph store holding one named graph per
-trial, loaded once per finished trial and kept up to date incrementally, shared safely between processes."""
+trial, loaded once per finished trial and kept up to date incrementally, shared safely between processes.
+It comes in two tiers (provbridge.query.tiers): the lean index in ``query/`` (the quads the canned queries
+read, provbridge.query.lean), loaded when a run ends, and the full one in ``query/full/``, loaded when some
+other SPARQL first needs it."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import pyoxigraph as ox
 
 from provbridge import __version__
 from provbridge.errors import QueryError
+from provbridge.query.lean import digest
 from provbridge.query.loading import (
     FORMAT,
     SMALL,
@@ -38,6 +42,7 @@ except ImportError:  # pragma: no cover - Windows: rely on RocksDB's own lock an
     fcntl = None  # type: ignore[assignment]
 
 INDEX_DIR = "query"
+FULL_DIR = "full"  # the full index, under INDEX_DIR
 LOCK_TIMEOUT = 10.0  # seconds to wait for another process's load before falling back to memory
 LOCK_TIMEOUT_ENV = "PROVBRIDGE_INDEX_LOCK_TIMEOUT"  # overrides it (tests use a short wait)
 
@@ -80,12 +85,16 @@ class IndexBusy(Exception):
 
 
 class QueryIndex:
-    """The index of one provbridge store. ``metadata`` (index.json) records, per trial UUID, its graph,
-    the signature it was loaded at, and how many times it was loaded."""
+    """The index of one provbridge store: the lean one, or with ``full`` the one holding every quad.
+    ``metadata`` (index.json) records, per trial UUID, its graph, the signature it was loaded at, and how
+    many times it was loaded."""
 
-    def __init__(self, store: Store, *, lock_timeout: float | None = None) -> None:
+    def __init__(self, store: Store, *, lock_timeout: float | None = None, full: bool = False) -> None:
         self.store = store
-        self.directory = store.directory / INDEX_DIR
+        self.full = full
+        self.directory = store.directory / INDEX_DIR / FULL_DIR if full else store.directory / INDEX_DIR
+        # the lean index's layout also depends on the lean queries' vocabulary (rebuilt when it changes)
+        self.format: int | str = FORMAT if full else f"{FORMAT}-lean-{digest()}"
         self.db_path = self.directory / "oxigraph"
         self.meta_path = self.directory / "index.json"
         self.lock_path = self.directory / "lock"
@@ -98,8 +107,8 @@ class QueryIndex:
             data = json.loads(self.meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
-        if data.get("format") != FORMAT or data.get("provbridge") != __version__:
-            data = {"format": FORMAT, "provbridge": __version__, "loads": 0, "trials": {}, "stale": bool(data)}
+        if data.get("format") != self.format or data.get("provbridge") != __version__:
+            data = {"format": self.format, "provbridge": __version__, "loads": 0, "trials": {}, "stale": bool(data)}
         return data
 
     def _save(self, data: dict[str, Any]) -> None:
@@ -210,7 +219,7 @@ class QueryIndex:
             shutil.rmtree(self.db_path)
         except OSError:  # left as it is: sync removes what it must, graph by graph
             return
-        self._save({"format": FORMAT, "provbridge": __version__, "loads": data.get("loads", 0), "trials": {}})
+        self._save({"format": self.format, "provbridge": __version__, "loads": data.get("loads", 0), "trials": {}})
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:
@@ -257,7 +266,7 @@ class QueryIndex:
             self._save(data)
 
         known = {uuid for (uuid,) in self.store.conn.execute("SELECT uuid FROM trials")}
-        loaded = sync_graphs(target, trials, data["trials"], known, saved, meter)
+        loaded = sync_graphs(target, trials, data["trials"], known, saved, meter, lean=not self.full)
         if any(data["trials"][uuid]["bytes"] >= SMALL for uuid in loaded):
             # compact what the bulk loader wrote now (7 s at a million records, in the background loader
             # when a run ends): queries then read compacted levels (~1 s less CPU per deps at that size)
@@ -291,11 +300,12 @@ def memory_cache(store: Store) -> MemoryCache:
 
 
 def sync_graphs(target: ox.Store, trials: Sequence[Trial], entries: dict[str, Any], known: set[str],
-                changed: Callable[[bool], None], meter: Meter | None = None) -> list[str]:
+                changed: Callable[[bool], None], meter: Meter | None = None, *, lean: bool = False) -> list[str]:
     """Bring ``target`` up to date for ``trials``: a finished trial is loaded when it is missing or its
     signature changed, a running trial on every call; graphs of trials no longer in the store (``known``
     UUIDs) are removed. ``entries`` (UUID -> graph, signature, loads) is updated, and ``changed(loaded)``
-    called after each change so that progress survives an interruption."""
+    called after each change so that progress survives an interruption. With ``lean``, captured trials
+    are loaded lean (provbridge.query.lean)."""
     for uuid in [u for u in entries if u not in known]:
         remove_trial(target, entries.pop(uuid)["graph"])
         changed(False)
@@ -310,14 +320,14 @@ def sync_graphs(target: ox.Store, trials: Sequence[Trial], entries: dict[str, An
             if entry.get("signature") == sig:
                 continue
             # renamed, annotated or tagged since: rewrite those triples, not the whole graph
-            if entry.get("content") == content and refresh_annotations(target, trial):
+            if entry.get("content") == content and refresh_annotations(target, trial, lean=lean):
                 entry["signature"] = sig
                 changed(False)
                 continue
         if entry is not None:
             remove_trial(target, entry["graph"])
         remove_trial(target, graph)
-        size = load_trial(target, trial, meter)
+        size = load_trial(target, trial, meter, lean=lean)
         entries[trial.uuid] = {
             "graph": graph, "signature": sig, "content": content, "bytes": size,
             "loaded_at": time.time(),

@@ -15,6 +15,8 @@ import pyoxigraph as ox
 from provbridge import __version__
 from provbridge.export.rdfterms import Terms, TripleMapper
 from provbridge.export.rdfwrite import write_nquads
+from provbridge.query.lean import LeanWriter, vocabulary
+from provbridge.store.store import RECORDS
 from provbridge.translate import Element, translate
 from provbridge.translate.iris import graph_iri, trial_namespace
 from provbridge.translate.representation import representation_of
@@ -23,8 +25,9 @@ from provbridge.translate.trial import ANNOTATIONS
 if TYPE_CHECKING:
     from provbridge.store.store import Trial
 
-FORMAT = 5  # bump when the index layout or the translation changes (2: pb:finalVersion, 3: pb:OperationStep,
-#            4: statement order as pb:previousExecution instead of prov:wasInformedBy)
+FORMAT = 6  # bump when the index layout or the translation changes (2: pb:finalVersion, 3: pb:OperationStep,
+#            4: statement order as pb:previousExecution instead of prov:wasInformedBy, 5: the lean index and
+#            the full one beside it, provbridge.query.tiers)
 SMALL = 4 << 20  # N-Quads bytes under which a transactional load beats a bulk load
 LAST_ROW_KEYS = (("executions", "id"), ("versions", "id"), ("derivations", "id"), ("usages", "exec_id"),
                  ("file_accesses", "id"))
@@ -73,11 +76,11 @@ def _digest(payload: list[object]) -> str:
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 
-def refresh_annotations(target: ox.Store, trial: Trial) -> bool:
+def refresh_annotations(target: ox.Store, trial: Trial, *, lean: bool = False) -> bool:
     """Rewrite just the annotations (name, label, note, trial tags) of a trial already in ``target``: the
     few triples of its activity that housekeeping changes, instead of removing and reloading its whole
     graph (which takes minutes on disk at a million records). False for an imported document, whose graph
-    is stored as it came."""
+    is stored as it came. With ``lean``, only the annotations the lean index keeps are written."""
     if not representation_of(trial).annotations_in_place:
         return False
     translation = translate(trial)
@@ -91,7 +94,8 @@ def refresh_annotations(target: ox.Store, trial: Trial) -> bool:
             target.remove(quad)
     element = part.trial_element()
     kept = Element(element.kind, element.id, tuple((k, v) for k, v in element.attrs if k in ANNOTATIONS))
-    lines = "".join(f"{s} {p} {o} <{graph.value}> .\n" for s, p, o in mapper.triples(kept) if p != mapper.rdf_type)
+    lines = "".join(f"{s} {p} {o} <{graph.value}> .\n" for s, p, o in mapper.triples(kept)
+                    if p != mapper.rdf_type and (not lean or p[1:-1] in vocabulary()))
     target.load(lines, format=ox.RdfFormat.N_QUADS)
     return True
 
@@ -101,12 +105,17 @@ Meter = Callable[[str, int, "int | None"], None]
 unknown; ``loading``: N-Quads read into the store, of ``total``)."""
 
 
-def load_trial(target: ox.Store, trial: Trial, meter: Meter | None = None) -> int:
+def load_trial(target: ox.Store, trial: Trial, meter: Meter | None = None, *, lean: bool = False) -> int:
     """Write the trial's PROV-O quads (its named graph, plus its bundle description in the default graph)
-    into ``target``; returns the size of the N-Quads loaded, in bytes. ``meter`` is told how far it got."""
-    with tempfile.SpooledTemporaryFile(SMALL) as spool:
-        out: Any = spool if meter is None else _Counted(spool, "translating", None, meter)
+    into ``target``, only those of the lean index (provbridge.query.lean) when ``lean`` and the trial is
+    captured; returns the size of the N-Quads loaded, in bytes. ``meter`` is told how far it got."""
+    with tempfile.SpooledTemporaryFile(SMALL) as spool, tempfile.SpooledTemporaryFile(SMALL) as kept:
+        filtered = lean and trial.representation == RECORDS
+        written: Any = LeanWriter(kept) if filtered else spool
+        out: Any = written if meter is None else _Counted(written, "translating", None, meter)
         write_nquads(translate(trial), out)
+        if filtered:
+            written.finish(spool)
         size = spool.tell()
         spool.seek(0)
         source: Any = spool if meter is None else _Counted(spool, "loading", size, meter)

@@ -13,7 +13,7 @@ import pytest
 
 from provbridge.errors import QueryError
 from provbridge.manage.housekeeping import annotate_trial, rename_trial, tag_trial
-from provbridge.query import deps, loading, sparql
+from provbridge.query import deps, loading, sparql, values_across
 from provbridge.query import index as index_module
 from provbridge.query.engine import dataset
 from provbridge.query.index import LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, QueryIndex, lock_wait
@@ -21,8 +21,10 @@ from provbridge.query.loading import LOADS
 from tests.query.helpers import DATAFLOW, capture_dataflow
 
 
-def _meta(project) -> dict:  # type: ignore[no-untyped-def]
-    return json.loads((project.root / ".provbridge" / "query" / "index.json").read_text())
+def _meta(project, full: bool = False) -> dict:  # type: ignore[no-untyped-def]
+    """index.json of the lean index (canned queries), or with ``full`` of the full one (other SPARQL)."""
+    directory = project.root / ".provbridge" / "query"
+    return json.loads((directory / "full" / "index.json" if full else directory / "index.json").read_text())
 
 
 def test_incremental_loading(project) -> None:  # type: ignore[no-untyped-def]
@@ -39,15 +41,20 @@ def test_incremental_loading(project) -> None:  # type: ignore[no-untyped-def]
     meta = _meta(project)
     assert meta["loads"] == 2
     assert meta["trials"][first.uuid]["loads"] == 1 and meta["trials"][second.uuid]["loads"] == 1
+    assert not (project.root / ".provbridge" / "query" / "full").exists()  # canned queries: lean index only
+    project.run("query", "--all", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the full index, once
+    assert _meta(project)["loads"] == 2 and _meta(project, full=True)["loads"] == 2
     project.run("query", "--all", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert _meta(project)["loads"] == 2
+    assert _meta(project, full=True)["loads"] == 2
 
     project.run("rename", str(first.id), "baseline")  # its name changed: rewritten in place, not reloaded
     out = project.run("query", "-e", 'ASK { ?t <https://w3id.org/provbridge/ns#name> "baseline" }')
     assert out.stdout.strip() == "true"
-    meta = _meta(project)
-    assert meta["loads"] == 2 and meta["trials"][first.uuid]["loads"] == 1
-    assert meta["trials"][second.uuid]["loads"] == 1
+    project.run("deps", "e")
+    for full in (False, True):
+        meta = _meta(project, full)
+        assert meta["loads"] == 2 and meta["trials"][first.uuid]["loads"] == 1
+        assert meta["trials"][second.uuid]["loads"] == 1
 
 
 TRIAL_TRIPLES = """SELECT ?p ?o WHERE { GRAPH ?g { ?t a <https://w3id.org/provbridge/ns#Trial> ; ?p ?o
@@ -58,7 +65,7 @@ def test_annotations_rewritten_in_place_equal_a_fresh_load(project) -> None:  # 
     trial = capture_dataflow(project)
     store = project.store()
     sparql(store, TRIAL_TRIPLES, trials=[trial.id], engine="index")
-    loads = _meta(project)["loads"]
+    loads = _meta(project, full=True)["loads"]
     rename_trial(trial.id, "baseline", store=store)
     annotate_trial(trial.id, "first try", store=store)
     tag_trial(trial.id, "stage", "train", store=store)
@@ -79,19 +86,23 @@ def test_annotations_rewritten_in_place_equal_a_fresh_load(project) -> None:  # 
     after = rows("index")
     assert after == rows("memory")
     assert (pb + "tag", "keep") not in after and not any(p == pb + "note" for p, _ in after)
-    assert _meta(project)["loads"] == loads  # never reloaded
+    assert _meta(project, full=True)["loads"] == loads  # never reloaded
 
 
 def test_deleted_trials_leave_the_index(project) -> None:  # type: ignore[no-untyped-def]
     first = capture_dataflow(project)
     second = project.capture(DATAFLOW)
-    project.run("query", "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
-    assert set(_meta(project)["trials"]) == {first.uuid, second.uuid}
+    project.run("query", "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")  # the full index
+    values_across("e", store=project.root / ".provbridge", engine="index")  # the lean index
+    for full in (False, True):
+        assert set(_meta(project, full)["trials"]) == {first.uuid, second.uuid}
     project.run("delete", str(first.id), *(["--yes"] if "--yes" in project.run("delete", "-h").stdout else []))
     project.run("query", "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
-    meta = _meta(project)
-    assert set(meta["trials"]) == {second.uuid}
-    assert meta["trials"][second.uuid]["loads"] == 1  # its graph was kept: only the deleted one removed
+    values_across("e", store=project.root / ".provbridge", engine="index")
+    for full in (False, True):
+        meta = _meta(project, full)
+        assert set(meta["trials"]) == {second.uuid}
+        assert meta["trials"][second.uuid]["loads"] == 1  # its graph was kept: only the deleted one removed
 
 
 def test_index_starts_again_when_most_of_it_is_deleted(project) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +111,7 @@ def test_index_starts_again_when_most_of_it_is_deleted(project) -> None:  # type
     left answers as before."""
     small = capture_dataflow(project)
     big = project.capture("total = 0\nfor i in range(400):\n    total += i\n", "--fold", "1000")
-    project.run("query", "--all", "-e", "ASK { ?s ?p ?o }")
+    values_across("total", store=project.root / ".provbridge", engine="index")  # every trial into the lean index
     meta = _meta(project)
     assert meta["trials"][big.uuid]["bytes"] > meta["trials"][small.uuid]["bytes"]
     expected = project.run("deps", "e", "--trial", str(small.id), "--json").stdout
@@ -116,7 +127,8 @@ def test_index_starts_again_when_most_of_it_is_deleted(project) -> None:  # type
     del stray
     (index / "index.json").unlink()  # an index without its metadata is rebuilt, not trusted
     assert project.run("deps", "e", "--trial", str(small.id), "--json").stdout == expected
-    assert project.run("query", "--all", "-e", "ASK { GRAPH <urn:stray> { ?s ?p ?o } }").stdout.strip() == "false"
+    with QueryIndex(project.store()).open() as target:
+        assert not target.contains_named_graph(pyoxigraph.NamedNode("urn:stray"))
 
 
 def test_engines_agree_and_cache_loads_once(project) -> None:  # type: ignore[no-untyped-def]
@@ -178,12 +190,14 @@ def test_queries_open_a_current_index_read_only(project) -> None:  # type: ignor
 
 def test_an_update_reopens_a_read_only_index_for_writing(project) -> None:  # type: ignore[no-untyped-def]
     trial = capture_dataflow(project)
-    deps("e", trial=trial, engine="index")  # loads the trial: later queries open the index read-only
+    with dataset(trial.store, [trial], engine="index") as data:  # loads the trial into the full index
+        assert data.query("ASK { ?s ?p ?o }").boolean
     update = 'INSERT DATA { GRAPH <http://example.org/notes> { <http://a/b> <http://a/c> "note" } }'
     with dataset(trial.store, [trial], engine="index") as data:
-        assert data.writable is not None  # opened read-only
+        assert data.query("ASK { ?s ?p ?o }").boolean
+        assert data.tiers[True][1].readonly()  # it held the trial: opened read-only
         assert data.query(update, allow_update=True).kind == "update"
-        assert data.writable is None
+        assert not data.tiers[True][1].readonly()
     with dataset(trial.store, engine="index") as data:  # the update was kept
         assert data.query('ASK { GRAPH <http://example.org/notes> { <http://a/b> <http://a/c> "note" } }').boolean
 
