@@ -112,25 +112,27 @@ def _take(pd: Any, part: Any, rows: Any) -> Any:
 
 def _rows_hash(
     np: Any, pd: Any, parts: list[Any], nrows: int, nbytes: int, header: str, full_limit: int,
-) -> tuple[Any, str | None, str | None]:
+) -> tuple[Any, str | None, str | None, list[Any] | None]:
     """(the rows the stats are read from: None for all, up to FULL_HASH_LIMIT bytes, else the positions of a
-    fixed sample; sha256; hash_kind) of the ``parts`` (index then columns) of a DataFrame/Series/Index:
-    every row when ``nbytes`` is within ``full_limit``, else the sampled ones. No hash when the rows hold
-    objects that hashing would have to call."""
+    fixed sample; sha256; hash_kind; the parts cut to those rows when the hash read them, for the stats to
+    reuse) of the ``parts`` (index then columns) of a DataFrame/Series/Index: every row when ``nbytes`` is
+    within ``full_limit``, else the sampled ones. No hash when the rows hold objects that hashing would
+    have to call."""
     sample = None
     if nbytes > limits.FULL_HASH_LIMIT:  # stats (and a sampled hash) from a fixed sample of rows
         sample = _row_sample_index(np, nrows, nbytes // max(1, nrows))
     kind = "full" if nbytes <= full_limit else "sampled"
     hashed = [_take(pd, part, None if kind == "full" else sample) for part in parts]
+    taken = hashed if kind == "sampled" else None
     if not _hashable(np, pd, hashed):
-        return sample, None, None
+        return sample, None, None, taken
     h = hashlib.sha256(f"{kind}|{nbytes}|{header}|".encode("utf-8", "surrogatepass"))
     h.update(b"columns|")
     tasks = [functools.partial(_column_digest, np, pd, part) for part in hashed]
     for digest in hashing.concurrently(tasks) if nbytes >= PARALLEL_BYTES and kind == "full" else (
             task() for task in tasks):
         h.update(digest)
-    return sample, h.hexdigest(), kind
+    return sample, h.hexdigest(), kind, taken
 
 
 def _column_digest(np: Any, pd: Any, part: Any) -> bytes:
@@ -252,14 +254,14 @@ def describe_dataframe(np: Any, pd: Any, v: Any, t: type, tn: str, full_limit: i
     if sampled is not None:
         return cache.complete(v, guard, sampled,
                               lambda: _rows_hash(np, pd, parts, nrows, nbytes, header, full_limit)[1])
-    rows, digest, kind = _rows_hash(np, pd, parts, nrows, nbytes, header, full_limit)
+    rows, digest, kind, taken = _rows_hash(np, pd, parts, nrows, nbytes, header, full_limit)
     if digest is not None:
         summary["sha256"] = digest
         summary["hash_kind"] = kind
     stats: dict[str, Any] = {}
     for j, col in enumerate(cols[: limits.MAX_COLUMNS]):
-        if isinstance(col, np.ndarray) and col.dtype.kind in "iuf":
-            col_stats = numeric_stats(np, col if rows is None else col[rows])
+        if isinstance(col, np.ndarray) and col.dtype.kind in "iuf":  # sampled rows: those the hash read
+            col_stats = numeric_stats(np, col if rows is None else taken[j + 1] if taken else col[rows])
             if col_stats is not None:
                 stats.setdefault(_label(labels[j]), col_stats)
     if stats:
@@ -309,7 +311,7 @@ def describe_series(np: Any, pd: Any, v: Any, t: type, tn: str, full_limit: int)
     parts = [s] if is_index else [s.index, s if values is None else values]
     if sampled is not None:
         return cache.complete(v, guard, sampled, lambda: _rows_hash(np, pd, parts, n, nbytes, header, full_limit)[1])
-    rows, digest, kind = _rows_hash(np, pd, parts, n, nbytes, header, full_limit)
+    rows, digest, kind, _ = _rows_hash(np, pd, parts, n, nbytes, header, full_limit)
     if digest is not None:
         summary["sha256"] = digest
         summary["hash_kind"] = kind
