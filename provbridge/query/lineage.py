@@ -12,7 +12,8 @@ from provbridge.query.details import version_details
 from provbridge.query.engine import dataset
 from provbridge.query.granularity import DEFAULT_GRANULARITY, query_granularity
 from provbridge.query.params import canned
-from provbridge.query.targets import VERSION_IRI, get_trial, path_candidates, version_number
+from provbridge.query.targets import VERSION_IRI, get_trial, path_candidates, recorded, version_number
+from provbridge.store.store import RECORDS
 from provbridge.translate.iris import graph_iri
 
 if TYPE_CHECKING:
@@ -74,8 +75,12 @@ def impact_all(target: str, *, trial: TrialRef | None = None, store: StoreLike =
 
 
 def _check_exists(data: Any, trial: Trial, names: list[str]) -> None:
-    """Raise VariableNotFoundError when the trial recorded no variable or file of these names."""
-    found = data.query(canned("versions").bind({"g": ox.NamedNode(graph_iri(trial)), "var": names})).terms
+    """Raise VariableNotFoundError when the trial recorded no variable or file of these names (a captured
+    trial's from the store, an imported one's by versions.rq)."""
+    if trial.representation == RECORDS:
+        found = recorded(trial, names)
+    else:
+        found = bool(data.query(canned("versions").bind({"g": ox.NamedNode(graph_iri(trial)), "var": names})).terms)
     if not found:
         raise VariableNotFoundError(f"no variable or file {names[0]!r} in trial {trial.id}")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -123,6 +124,12 @@ def _candidates(trial: Trial, name: str) -> list[str]:
     if name not in found:
         found.append(name)
     return list(dict.fromkeys(found))
+
+
+def recorded(trial: Trial, names: Iterable[str]) -> bool:
+    """True when a captured trial recorded a version of any of ``names`` (from the store: asking the query
+    index with versions.rq would load the full index, which that query needs, for a yes or no)."""
+    return any(_recorded(trial, name) for name in names)
 
 
 def _recorded(trial: Trial, name: str) -> bool:

@@ -11,9 +11,19 @@ import time
 import pyoxigraph
 import pytest
 
-from provbridge.errors import QueryError
+from provbridge.errors import QueryError, VariableNotFoundError
 from provbridge.manage.housekeeping import annotate_trial, rename_trial, tag_trial
-from provbridge.query import deps, loading, sparql, values_across
+from provbridge.query import (
+    compare_trials,
+    deps,
+    impact,
+    impact_all,
+    lineage,
+    loading,
+    sparql,
+    tagged_values,
+    values_across,
+)
 from provbridge.query import index as index_module
 from provbridge.query.engine import dataset
 from provbridge.query.index import LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, QueryIndex, lock_wait
@@ -211,3 +221,28 @@ def test_a_bulk_load_is_compacted_and_answers_the_same(project, monkeypatch: pyt
     with index.open() as target:
         assert index.sync(target, [trial]) == [trial.uuid]
     assert list(deps("e", trial=trial, engine="index")["version"]) == expected
+
+
+def test_canned_questions_never_load_the_full_index(project) -> None:  # type: ignore[no-untyped-def]
+    """deps, impact, lineage, impact_all, values, tagged values and comparisons (and lineage's check of
+    an unknown name) run on the lean index; the first other SPARQL loads the full one, which answers it
+    as a fresh in-memory load does."""
+    first = capture_dataflow(project)
+    second = project.capture(DATAFLOW.replace("b = 3", "b = 4"))
+    store = project.store()
+    for trial in (first, second):
+        deps("e", trial=trial.id, store=store, engine="index")
+        impact("a", trial=trial.id, store=store, engine="index")
+        lineage("e", trial=trial.id, store=store, engine="index")
+        impact_all("a", trial=trial.id, store=store, engine="index")
+    values_across("e", store=store, engine="index")
+    tagged_values("metric", store=store, engine="index")
+    compare_trials(first.id, second.id, store=store, engine="index")
+    with pytest.raises(VariableNotFoundError):
+        lineage("nothing", trial=first.id, store=store, engine="index")
+    full = project.root / ".provbridge" / "query" / "full"
+    assert not full.exists() and set(_meta(project)["trials"]) == {first.uuid, second.uuid}
+    every = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    rows = {tuple(map(str, row)) for row in sparql(store, every, engine="index").itertuples(index=False)}
+    assert full.exists() and set(_meta(project, full=True)["trials"]) == {first.uuid, second.uuid}
+    assert rows == {tuple(map(str, row)) for row in sparql(store, every, engine="memory").itertuples(index=False)}
