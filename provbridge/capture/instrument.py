@@ -208,7 +208,36 @@ def _call(func: str, *args: ast.expr) -> ast.Call:
 # (``().__class__.__class__`` is ``type``; no name the program could shadow), whose hooks pass values through.
 _IDLE_SCOPE = ast.parse(
     "().__class__.__class__('', (), {'after': lambda *a: None, 'ret': lambda *a: a[-1],"
-    " 'walrus': lambda *a: a[-1], 'leave': lambda *a: None})", mode="eval").body
+    " 'walrus': lambda *a: a[-1], 'leave': lambda *a: a[-1]})", mode="eval").body
+
+
+def _scope_call(attr: str, *args: ast.expr) -> ast.Call:
+    """``__pb_s__.attr(__pb_s__, *args)``: a hook of the call's scope, which needs no builtin (a generator closed
+    at interpreter shutdown runs its hooks after Python has restored its original builtins)."""
+    func = ast.Attribute(value=_name(SCOPE), attr=attr, ctx=ast.Load())
+    return ast.Call(func=func, args=[_name(SCOPE), *args], keywords=[])
+
+
+def _returns_end_the_call(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether nothing can run between any ``return`` of ``func`` and the end of its call: not a generator,
+    and no return inside a ``try`` (a finally, a handler's cleanup), a ``with`` (``__exit__``) or a ``for``
+    (dropping the iterator may close a generator, whose cleanup can call functions)."""
+    if _is_generator(func):
+        return False
+    stack: list[tuple[ast.AST, bool]] = [(stmt, False) for stmt in func.body]
+    while stack:
+        node, guarded = stack.pop()
+        if isinstance(node, ast.Return) and guarded:
+            return False
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        inner = guarded or isinstance(node, _GUARDS) or type(node).__name__ == "TryStar"
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node) if isinstance(child, _BLOCK_NODES))
+    return True
+
+
+_GUARDS = (ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor)
+_BLOCK_NODES = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
 def _guarded_enter(index: int, params: list[str]) -> ast.Try:
@@ -235,6 +264,7 @@ class Instrumenter:
         self.infos: list[StmtInfo] = []
         self.globals: list[frozenset[str]] = [frozenset()]
         self.functions: list[set[str]] = []  # local names of the enclosing instrumented functions
+        self.ending: list[bool] = []  # per enclosing function: whether its returns end the call
         self.summaries: dict[tuple[str, int], FunctionSummary] = {}
 
     def _info(self, node: ast.stmt, scope: str, **kw: object) -> int:
@@ -258,8 +288,7 @@ class Instrumenter:
         a generator finalized at interpreter shutdown runs after Python restored its original builtins."""
         if not self.functions:
             return _call(hook, _name(SCOPE), *args)
-        func = ast.Attribute(value=_name(SCOPE), attr=_SCOPE_HOOKS[hook], ctx=ast.Load())
-        return ast.Call(func=func, args=[_name(SCOPE), *args], keywords=[])
+        return _scope_call(_SCOPE_HOOKS[hook], *args)
 
     def _hook(self, node: ast.stmt, index: int, values: Iterable[str]) -> ast.stmt:
         """``after(__pb_s__, index, (values...))``: the values in one tuple, so the hook takes exact arguments."""
@@ -413,7 +442,11 @@ class Instrumenter:
             if looked:
                 self.infos[-1].global_names = self.infos[-1].global_names | {r for r, _ in looked}
             value = node.value if node.value is not None else ast.Constant(None)
-            node.value = ast.copy_location(self._hook_call(RETURN, ast.Constant(index), value), value)
+            if self.ending[-1]:
+                hook = _scope_call("leave", ast.Constant(index), value)  # the return hook's work, then exit
+            else:
+                hook = self._hook_call(RETURN, ast.Constant(index), value)
+            node.value = ast.copy_location(hook, value)
             return [node]
         if isinstance(node, ast.Assert):
             exprs = [node.test, node.msg]
@@ -480,19 +513,26 @@ class Instrumenter:
                 if isinstance(stmt, ast.Global) for name in stmt.names
             ))
             self.functions.append(function_locals(node)[0])
+            ending = _returns_end_the_call(node)
+            self.ending.append(ending)
             inner = self.block(body, qualname_full, f"{qualname}.<locals>.") or [ast.Pass()]
+            self.ending.pop()
             self.functions.pop()
             self.globals.pop()
             first = body[0] if body else node
             enter = _guarded_enter(index, params)
-            # `__pb_s__.leave()`, not a builtin hook: a generator closed at interpreter shutdown runs this
-            # after Python has restored its original builtins
-            leave = ast.Call(func=ast.Attribute(value=_name(SCOPE), attr="leave", ctx=ast.Load()),
-                             args=[_name(SCOPE)], keywords=[])
-            guarded = ast.Try(body=inner, handlers=[], orelse=[], finalbody=[ast.Expr(value=leave)])
-            for new in (enter, guarded):
+            if ending:
+                # its returns call leave(index, value); leave() runs when the body falls off its end or raises:
+                # try: body; leave() / except BaseException: leave(); raise (a bare raise keeps the traceback)
+                handler = ast.ExceptHandler(type=_name("BaseException"), name=None,
+                                            body=[ast.Expr(value=_scope_call("leave")), ast.Raise()])
+                guarded = ast.Try(body=[*inner, ast.Expr(value=_scope_call("leave"))], handlers=[handler],
+                                  orelse=[], finalbody=[])
+            else:
+                guarded = ast.Try(body=inner, handlers=[], orelse=[], finalbody=[ast.Expr(value=_scope_call("leave"))])
+            for new in (enter, guarded, *guarded.handlers, *guarded.finalbody):
                 ast.copy_location(new, first)
-            ast.copy_location(guarded.finalbody[0], first)
+            ast.fix_missing_locations(guarded)
             node.body = [*doc, enter, guarded]
         return [node, self._hook(node, index, [node.name])]
 

@@ -56,6 +56,7 @@ class Scope:
     __slots__ = (
         "act",
         "after",
+        "callees",
         "code_id",
         "counts",
         "ended",
@@ -81,12 +82,15 @@ class Scope:
         "writers",
     )
 
-    def __init__(self, act: int, name: str, glob: Scope | None, parent: Scope | None, index: int = -1) -> None:
+    def __init__(self, act: int, name: str, glob: Scope | None, parent: Scope | None, index: int = -1,
+                 callees: dict[int, Scope] | None = None) -> None:
         self.act = act
         self.name = name
         self.glob = glob  # the module scope globals resolve in (None for module scopes)
         self.parent = parent
         self.index = index  # StmtInfo index of the function definition (calls)
+        # callee index -> the merged activation of its calls from this function (shared by all its activations)
+        self.callees: dict[int, Scope] = {} if callees is None else callees
         self.vars: dict[str, int] = {}
         self.counts: dict[int, int] = {}
         self.folds: dict[int, Fold] = {}
@@ -106,7 +110,9 @@ class Scope:
         self.after: Callable[..., Any] = _noop
         self.ret: Callable[..., Any] = _passthrough
         self.walrus: Callable[..., Any] = _passthrough
-        self.leave: Callable[..., Any] = _noop  # the exit hook, called as ``__pb_s__.leave(__pb_s__)``
+        # the exit hook, called as ``__pb_s__.leave(__pb_s__)``, or by a return that ends the call as
+        # ``return __pb_s__.leave(__pb_s__, index, value)``: it returns its last argument
+        self.leave: Callable[..., Any] = _last
         self.marks: dict[str, tuple[int, int, Any]] = {}  # module scopes: name -> (vid, id(value), scalar)
 
 
@@ -130,7 +136,7 @@ class Recorder:
         self.error: str | None = None
         self.scopes: list[Scope] = []  # module scopes and merged call scopes, finalized at the end
         self.calls: dict[tuple[int, int], int] = {}  # (calling function, callee) -> calls so far
-        self.merged: dict[tuple[int, int], Scope] = {}  # (calling function, callee) -> merged activation
+        self.merged: dict[int, dict[int, Scope]] = {}  # calling function -> callee -> merged activation
         self.file_versions: dict[tuple[str, str], int] = {}
         self.sampled: dict[int, tuple[str, str, str, int, str]] = {}  # versions whose hash was sampled
         self.opaque: dict[int, StmtInfo] = {}  # granularity 0: version id of a user function -> its definition
@@ -192,7 +198,7 @@ class Recorder:
                          ns: dict[str, Any] | None = None) -> Scope:
         """A module-level activation (the main script, an imported user module, or a notebook cell)."""
         act = next(self.ids)
-        scope = Scope(act, label, None, parent)
+        scope = Scope(act, label, None, parent, callees=self.merged.setdefault(-1, {}))
         scope.started = time.time()
         scope.ns = ns
         scope.code_id = code_id
@@ -334,8 +340,7 @@ class Recorder:
         except AttributeError:
             stack = self._stack()
         parent = stack[-1] if stack else self.root
-        key = (parent.index, i)
-        scope = self.merged.get(key)
+        scope = parent.callees.get(i)
         if scope is not None:
             scope.ncalls += 1
             if scope.linked != self.epoch and scope not in parent.pending:
@@ -348,12 +353,13 @@ class Recorder:
         try:
             info = self.infos[i]
             glob = self.module_scopes.get(info.module) or parent.glob or parent
+            key = (parent.index, i)
             n = self.calls.get(key, 0) + 1
             self.calls[key] = n
             scope = self._new_call(parent, glob, i, info, args)
             if n >= self.fold:
                 scope.param_deps = set()
-                self.merged[key] = scope
+                parent.callees[i] = scope
                 self.scopes.append(scope)
             parent.pending.append(scope)
             if not info.nopush:
@@ -363,11 +369,19 @@ class Recorder:
             self._fail(exc)
             return self.dummy
 
-    def exit(self, s: Scope) -> None:
+    def exit(self, s: Scope, i: int = -1, value: Any = None) -> Any:
         """A call of an instrumented user function ends (normally or by an exception), in whichever
-        thread (a generator may be closed by another thread than the one that started it)."""
+        thread (a generator may be closed by another thread than the one that started it). Given the
+        index ``i`` of a return statement after which nothing runs before the call ends (see instrument),
+        it first does what ``ret`` does, in the same hook call, and returns ``value``."""
+        if i >= 0:
+            fold = s.folds.get(i)
+            if fold is not None and fold.epoch == self.epoch and not s.pending and not s.writers:
+                fold.count += 1
+            else:
+                self.after(s, i, (value,))
         if not self.live:
-            return
+            return value
         try:
             stack = self.tls.stack
         except AttributeError:
@@ -375,12 +389,13 @@ class Recorder:
         if stack and stack[-1] is s:
             stack.pop()
         if s.param_deps is not None or s is self.dummy:
-            return  # merged activations are finalized with the trial
+            return value  # merged activations are finalized with the trial
         try:
             s.ended = time.time()
             self._finish_scope(s, status="ok")
         except Exception as exc:  # pragma: no cover - defensive
             self._fail(exc)
+        return value
 
     # -- internals -----------------------------------------------------------------------------------
     def _stack(self) -> list[Scope]:
@@ -694,7 +709,7 @@ class Recorder:
 
     def _new_call(self, parent: Scope, glob: Scope, i: int, info: StmtInfo, args: tuple[Any, ...]) -> Scope:
         act = next(self.ids)
-        scope = Scope(act, info.qualname, glob, parent, i)
+        scope = Scope(act, info.qualname, glob, parent, i, self.merged.setdefault(i, {}))
         scope.after, scope.ret, scope.walrus, scope.leave = self.after, self.ret, self.walrus, self.exit
         scope.started = time.time()
         scope.nopush = info.nopush
@@ -914,7 +929,11 @@ def _passthrough(_scope: Any, _index: int, value: Any) -> Any:
     return value
 
 
-_IDLE = Scope(0, "<idle>", None, None)  # what calls get once recording is over: ``leave`` does nothing
+def _last(*args: Any) -> Any:
+    return args[-1]
+
+
+_IDLE = Scope(0, "<idle>", None, None)  # what calls get once recording is over: ``leave`` only passes through
 
 
 def _idle_enter(*args: Any) -> Scope:
