@@ -124,3 +124,16 @@ def test_canned_closures_agree_with_rdflib(trial, level: int) -> None:  # type: 
     rows = assert_same_rows([trial], queries[0])
     ids = sorted(n for n in (version_number(r[0]) for r in rows) if n is not None)
     assert ids == [v.id for v in trial.backward("e", granularity=level)]
+
+
+@pytest.mark.parametrize("level", [0, 1])
+def test_records_are_the_frame_rows(trial, level: int) -> None:  # type: ignore[no-untyped-def]
+    from provbridge.query.api import VERSION_COLUMNS, version_records
+
+    for name in BACKWARD:
+        frame = deps(name, trial=trial, granularity=level, all_versions=True)
+        rows = version_records(deps(name, trial=trial, granularity=level, all_versions=True, raw=True), trial)
+        assert [list(row) for row in rows] == [VERSION_COLUMNS] * len(rows)
+        assert [row["version"] for row in rows] == list(frame["version"]), (name, level)
+        expected = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        assert rows == expected, (name, level)
