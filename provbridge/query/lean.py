@@ -40,6 +40,10 @@ from provbridge.query.params import canned
 LEAN_QUERIES = ("backward", "backward_all", "backward_version", "forward", "lineage", "impact_all",
                 "compare_files", "compare_only", "compare_operations", "compare_variables", "values",
                 "tagged_values")
+# queries whose required patterns read only what the lean index keeps (the rest OPTIONAL): their answer on
+# the full graph is empty exactly when it is on the lean one, so an empty lean answer is the answer (a name
+# that is not there is found missing without loading the full index)
+EMPTY_ALIKE = ("versions",)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PB = "https://w3id.org/provbridge/ns#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -106,14 +110,19 @@ def shape(text: str) -> str:
 
 
 @cache
-def _lean_shapes() -> frozenset[str]:
-    return frozenset(shape(canned(name).text) for name in LEAN_QUERIES)
+def _shapes(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(shape(canned(name).text) for name in names)
 
 
 def answers(text: str) -> bool:
     """Whether the lean index gives ``text`` the full graph's answer: it is the text of a lean query, its
     parameters bound or not."""
-    return shape(text) in _lean_shapes()
+    return shape(text) in _shapes(LEAN_QUERIES)
+
+
+def empty_alike(text: str) -> bool:
+    """Whether ``text`` is one of :data:`EMPTY_ALIKE`: empty on the lean index only when empty on the full."""
+    return shape(text) in _shapes(EMPTY_ALIKE)
 
 
 # -- the filter ------------------------------------------------------------------------------------------

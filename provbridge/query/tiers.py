@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from provbridge.query.lean import answers
 from provbridge.query.engine import Dataset, is_update, memory_store, register_backend
 from provbridge.query.index import IndexBusy, QueryIndex
+from provbridge.query.lean import answers, empty_alike
 from provbridge.query.results import Result
 from provbridge.store.store import RECORDS
 
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 class TieredDataset(Dataset):
     """The chosen trials in the lean index for the queries it answers as the full graph would
     (:func:`provbridge.query.lean.answers`, or trials none of which is captured: it holds those whole),
-    in the full index for the others and for updates. A tier held by another process for longer than the
+    in the full index for the others and for updates (a query of
+    :data:`~provbridge.query.lean.EMPTY_ALIKE` tries the lean index first: an empty answer there is the
+    answer). A tier held by another process for longer than the
     lock wait is replaced by a fresh in-memory store of the trials (the full graph, which answers all)."""
 
     def __init__(self, store: Store, trials: Sequence[Trial], *, whole: bool) -> None:
@@ -35,7 +37,13 @@ class TieredDataset(Dataset):
         self.all_whole = all(t.representation != RECORDS for t in self.trials)
 
     def query(self, text: str, *, allow_update: bool = False) -> Result:
-        full = is_update(text) or not (self.all_whole or answers(text))
+        if not self.all_whole and empty_alike(text):
+            found = self._run(text, False, allow_update)
+            if not found.terms:  # empty on the full graph too
+                return found
+        return self._run(text, is_update(text) or not (self.all_whole or answers(text)), allow_update)
+
+    def _run(self, text: str, full: bool, allow_update: bool) -> Result:
         self.target, index = self._tier(full)
         self.writable = None
         if index is not None and allow_update and full and is_update(text) and index.readonly():

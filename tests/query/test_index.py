@@ -246,3 +246,10 @@ def test_canned_questions_never_load_the_full_index(project) -> None:  # type: i
     rows = {tuple(map(str, row)) for row in sparql(store, every, engine="index").itertuples(index=False)}
     assert full.exists() and set(_meta(project, full=True)["trials"]) == {first.uuid, second.uuid}
     assert rows == {tuple(map(str, row)) for row in sparql(store, every, engine="memory").itertuples(index=False)}
+
+
+def test_a_missing_name_is_found_missing_on_the_lean_index(project) -> None:  # type: ignore[no-untyped-def]
+    trial = capture_dataflow(project)
+    with pytest.raises(VariableNotFoundError, match="'nothing'"):
+        deps("nothing", trial=trial.id, store=project.store(), engine="index")
+    assert not (project.root / ".provbridge" / "query" / "full").exists()

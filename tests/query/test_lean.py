@@ -142,3 +142,18 @@ def test_only_lean_queries_go_to_the_lean_index() -> None:
     other_prefix = canned("backward").text.replace("<http://www.w3.org/ns/prov#>", "<http://example.org/p#>")
     assert not lean.answers(other_prefix)
     assert set(lean.LEAN_QUERIES) < set(canned_names())
+
+
+def test_versions_is_empty_on_the_lean_graph_exactly_when_on_the_full(trials: list[Trial]) -> None:
+    lean_store, full_store = _stores(trials)
+    found = []
+    for trial in trials:
+        graph = ox.NamedNode(graph_iri(trial))
+        for names in [[n] for n in _names(full_store, graph.value)] + [["nothing"], ["nothing", "a"]]:
+            text = canned("versions").bind({"g": graph, "var": names})
+            assert lean.empty_alike(text) and not lean.answers(text)
+            on_full = _rows(full_store, trials, text)
+            assert bool(_rows(lean_store, trials, text)) == bool(on_full)
+            found.append((names[-1], bool(on_full)))
+    assert ("nothing", False) in found and ("a", True) in found and ("acc", True) in found
+    assert set(lean.EMPTY_ALIKE).isdisjoint(lean.LEAN_QUERIES)
