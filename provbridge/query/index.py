@@ -43,6 +43,9 @@ except ImportError:  # pragma: no cover - Windows: rely on RocksDB's own lock an
 
 INDEX_DIR = "query"
 FULL_DIR = "full"  # the full index, under INDEX_DIR
+# N-Quads bytes of a load beyond which pyoxigraph's bulk loader may write more than one batch (a million
+# quads, at 200 bytes a line or more), whose files overlap: only then is the lean index compacted
+BULK_BATCH = 200 << 20
 LOCK_TIMEOUT = 10.0  # seconds to wait for another process's load before falling back to memory
 LOCK_TIMEOUT_ENV = "PROVBRIDGE_INDEX_LOCK_TIMEOUT"  # overrides it (tests use a short wait)
 
@@ -267,10 +270,13 @@ class QueryIndex:
 
         known = {uuid for (uuid,) in self.store.conn.execute("SELECT uuid FROM trials")}
         loaded = sync_graphs(target, trials, data["trials"], known, saved, meter, lean=not self.full)
-        if any(data["trials"][uuid]["bytes"] >= SMALL for uuid in loaded):
+        if any(data["trials"][uuid]["bytes"] >= (SMALL if self.full else BULK_BATCH) for uuid in loaded):
             # compact what the bulk loader wrote now (7 s at a million records, in the background loader
             # when a run ends): queries then read compacted levels (~1 s less CPU per deps at that size)
-            # and, opening the index read-only, never compact it themselves
+            # and, opening the index read-only, never compact it themselves. RocksDB writes the compacted
+            # levels uncompressed (twice the size of what the bulk loader wrote, LZ4), so the lean index is
+            # compacted only when a trial's load was split into overlapping batches; one batch per trial
+            # (graph-bound lookups read the files of that graph only) needs none
             target.optimize()
         return loaded
 

@@ -217,6 +217,7 @@ def test_a_bulk_load_is_compacted_and_answers_the_same(project, monkeypatch: pyt
     expected = list(deps("e", trial=trial, engine="memory")["version"])
     monkeypatch.setattr(loading, "SMALL", 0)  # every load a bulk load, compacted after it
     monkeypatch.setattr(index_module, "SMALL", 0)
+    monkeypatch.setattr(index_module, "BULK_BATCH", 0)  # the lean index compacted too
     index = QueryIndex(trial.store)
     with index.open() as target:
         assert index.sync(target, [trial]) == [trial.uuid]
