@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from provbridge.errors import VariableNotFoundError
 from provbridge.frames import VALUE_COLUMNS, values_frame
-from provbridge.query.details import FIELDS, version_details
+from provbridge.query.details import FIELDS, version_columns, version_details
 from provbridge.query.engine import dataset
 from provbridge.query.granularity import DEFAULT_GRANULARITY, query_granularity
 from provbridge.query.params import canned
@@ -280,32 +280,39 @@ def _records_rows(result: Result, trial: Trial) -> list[dict[str, Any]]:
 
 
 def _records_frame(result: Result, trial: Trial, inner: set[int] | None = None) -> pandas.DataFrame:
+    import numpy as np
     import pandas as pd
 
-    numbers, details, prefix = _version_details(result, trial, inner)
-    if not numbers:
+    numbers, prefix = _version_numbers(result, trial, inner)
+    found, fields = version_columns(trial, numbers)
+    if not len(found):
         return pd.DataFrame([], columns=VERSION_COLUMNS)
-    fields = zip(*(details[number] for number in numbers))  # built column by column: no row tuples
-    columns = {"trial": [trial.id] * len(numbers), "version": numbers, **dict(zip(FIELDS, map(list, fields))),
-               "iri": [f"{prefix}{number}" for number in numbers]}
+    versions = np.asarray(found, dtype=np.int64)  # integer columns as arrays: no type inference pass
+    columns = {"trial": np.full(len(versions), trial.id, dtype=np.int64), "version": versions,
+               **dict(zip(FIELDS, fields)), "iri": [f"{prefix}{number}" for number in versions.tolist()]}
     return pd.DataFrame(columns, columns=VERSION_COLUMNS)
 
 
-def _version_details(result: Result, trial: Trial, inner: set[int] | None = None
-                     ) -> tuple[list[int], dict[int, tuple[Any, ...]], str]:
+def _version_details(result: Result, trial: Trial) -> tuple[list[int], dict[int, tuple[Any, ...]], str]:
     """The stored versions a versions-shaped result names, in order, with their details (FIELDS), and the
-    trial's version IRI prefix; this trial's versions ``inner`` left out (granularity 0). IRIs of this
-    trial's versions are numbered in one regular-expression pass (a Python call per version would cost more
-    than the closure query)."""
+    trial's version IRI prefix."""
+    numbers, prefix = _version_numbers(result, trial)
+    details = version_details(trial, numbers)
+    return [number for number in sorted(numbers) if number in details], details, prefix
+
+
+def _version_numbers(result: Result, trial: Trial, inner: set[int] | None = None) -> tuple[set[int], str]:
+    """The version numbers a versions-shaped result names, this trial's versions ``inner`` left out
+    (granularity 0), and the trial's version IRI prefix. IRIs of this trial's versions are numbered in one
+    regular-expression pass (a Python call per version would cost more than the closure query)."""
     prefix = trial_namespace(trial.uuid) + "v"
     if "version" not in result.columns:
-        return [], {}, prefix
+        return set(), prefix
     found, others = result.numbered("version", prefix)
     numbers = set(found) - inner if inner else set(found)
     # other IRIs (such as the pre-write state of a file): one by one
     numbers.update(number for iri in others if (number := version_number(iri)) is not None)
-    details = version_details(trial, numbers)
-    return [number for number in sorted(numbers) if number in details], details, prefix
+    return numbers, prefix
 
 
 def _frame(result: Result, columns: list[str], *, ids: dict[str, int] | None = None,

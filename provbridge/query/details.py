@@ -4,9 +4,10 @@ rows fill in (one lookup per version in SPARQL would cost more than the closure 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from provbridge.translate.values import scalar
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 CHUNK = 500
 KEPT = 2  # finished trials whose every version's details this process keeps (the last ones scanned whole)
-_KEPT: OrderedDict[tuple[str, str], tuple[str, dict[int, tuple[Any, ...]]]] = OrderedDict()
+_KEPT: OrderedDict[tuple[str, str], tuple[str, _Table]] = OrderedDict()
 _GUARD = threading.Lock()
 _COLUMNS = (
     "SELECT v.id, v.name, v.scope, v.kind, v.type, v.value, v.repr, e.id, e.parent, s.lineno, s.text, e.name "
@@ -35,10 +36,33 @@ def version_details(trial: Trial, numbers: Iterable[int]) -> dict[int, tuple[Any
     FIELDS) for the given versions; ``value`` is the exact scalar, else the display text, and None for
     files (whose ``sha256`` is their content hash). One loop, no call per row: a closure can hold every
     version of a million-record trial."""
-    wanted = sorted(set(numbers))
+    wanted = _wanted(numbers)
     if len(wanted) > 20 * CHUNK:  # most of the trial: one scan beats many lookups, and is kept
-        every = _whole_trial(trial)
+        every = _whole_trial(trial).rows
         return {number: every[number] for number in wanted if number in every}
+    return _looked_up(trial, wanted)
+
+
+def version_columns(trial: Trial, numbers: Iterable[int]) -> tuple[Sequence[int], list[Sequence[Any]]]:
+    """The given versions that are stored, in version order, and their FIELDS column by column (as
+    :func:`version_details` has them): a column is a numpy int64 array where every version of the trial
+    holds an integer there, else a list. A DataFrame takes such a column as it is, where a list of a
+    hundred thousand integers costs it a type inference pass."""
+    wanted = _wanted(numbers)
+    if len(wanted) > 20 * CHUNK:
+        return _whole_trial(trial).select(wanted)
+    found = _looked_up(trial, wanted)
+    kept = [number for number in wanted if number in found]
+    return kept, [list(column) for column in zip(*(found[number] for number in kept))] or [[] for _ in FIELDS]
+
+
+def _wanted(numbers: Iterable[int]) -> list[int]:
+    """The distinct numbers, sorted, that can name a stored version (a store's integers are 64-bit)."""
+    return sorted(number for number in set(numbers) if number <= LARGEST)
+
+
+def _looked_up(trial: Trial, wanted: list[int]) -> dict[int, tuple[Any, ...]]:
+    """:func:`version_details` of a few versions, looked up by number."""
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(wanted), CHUNK):
         part = wanted[start:start + CHUNK]
@@ -67,7 +91,50 @@ def _details(rows: Iterable[tuple[Any, ...]]) -> dict[int, tuple[Any, ...]]:
     return out
 
 
-def _whole_trial(trial: Trial) -> dict[int, tuple[Any, ...]]:
+class _Table:
+    """Every version's details of one trial (``rows``: as :func:`version_details` has them), also held
+    column by column once asked (a sorted id array and per field an object array, with an int64 array
+    where every value is an integer) so that a large closure's columns are taken by position."""
+
+    def __init__(self, rows: dict[int, tuple[Any, ...]]) -> None:
+        self.rows = rows
+        self._columns: tuple[Any, list[tuple[Any, Any]]] | None = None
+
+    def columns(self) -> tuple[Any, list[tuple[Any, Any]]]:
+        import numpy as np
+
+        if self._columns is None:
+            ids = np.fromiter(self.rows, dtype=np.int64, count=len(self.rows))
+            order = np.argsort(ids, kind="stable")
+            fields = []
+            for values in zip(*self.rows.values()) if self.rows else [() for _ in FIELDS]:
+                objects = np.empty(len(values), dtype=object)
+                objects[:] = values
+                ints = None
+                if all(type(value) is int for value in values):  # bools and None are not
+                    with contextlib.suppress(OverflowError):  # a value beyond 64 bits (stored as text)
+                        ints = np.array(values, dtype=np.int64)[order]
+                fields.append((objects[order], ints))
+            self._columns = ids[order], fields
+        return self._columns
+
+    def select(self, wanted: list[int]) -> tuple[Sequence[int], list[Sequence[Any]]]:
+        """:func:`version_columns` of the sorted versions ``wanted``."""
+        import numpy as np
+
+        ids, fields = self.columns()
+        want = np.array(wanted, dtype=np.int64)
+        at = np.searchsorted(ids, want)
+        inside = at < len(ids)
+        at, want = at[inside], want[inside]
+        at = at[ids[at] == want]
+        return ids[at], [objects[at].tolist() if ints is None else ints[at] for objects, ints in fields]
+
+
+LARGEST = 2**63 - 1  # a store's integers are 64-bit: a larger number names no version
+
+
+def _whole_trial(trial: Trial) -> _Table:
     """Every version's details, scanned once per finished trial and content (its content signature, as the
     query cache keys its graph): a notebook asking for a large closure again reads nothing from the store."""
     from provbridge.query.loading import content_signature
@@ -79,7 +146,7 @@ def _whole_trial(trial: Trial) -> dict[int, tuple[Any, ...]]:
         if found is not None and content is not None and found[0] == content:
             _KEPT.move_to_end(key)
             return found[1]
-    every = _details(trial.conn.execute(_COLUMNS, (trial.id,)))
+    every = _Table(_details(trial.conn.execute(_COLUMNS, (trial.id,))))
     if content is not None:  # a running trial still grows: never kept
         with _GUARD:
             _KEPT[key] = (content, every)

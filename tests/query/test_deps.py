@@ -137,3 +137,18 @@ def test_records_are_the_frame_rows(trial, level: int) -> None:  # type: ignore[
         assert [row["version"] for row in rows] == list(frame["version"]), (name, level)
         expected = frame.astype(object).where(frame.notna(), None).to_dict("records")
         assert rows == expected, (name, level)
+
+
+def test_frame_from_the_kept_table_is_the_frame_of_the_rows(trial, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    from provbridge.query import details
+    from provbridge.query.api import VERSION_COLUMNS, version_records
+
+    monkeypatch.setattr(details, "CHUNK", 0)  # every closure read from the trial's kept table, by position
+    for name in BACKWARD:
+        for level in (0, 1):
+            frame = deps(name, trial=trial, granularity=level, all_versions=True)
+            rows = version_records(deps(name, trial=trial, granularity=level, all_versions=True, raw=True), trial)
+            expected = pd.DataFrame(rows, columns=VERSION_COLUMNS)  # what a frame of lists infers
+            pd.testing.assert_frame_equal(frame, expected, check_exact=True)

@@ -54,3 +54,24 @@ def test_only_the_last_trials_are_kept(project: Project, monkeypatch: pytest.Mon
     for trial in trials:
         details.version_details(trial, [v.id for v in trial.versions()])
     assert [uuid for _, uuid in details._KEPT] == [t.uuid for t in trials[1:]]
+
+
+def test_columns_hold_the_details(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    trial = project.capture(SCRIPT + "z = 'text'\n")
+    numbers = [v.id for v in trial.versions()]
+    expected = details.version_details(trial, numbers)
+    few, few_columns = details.version_columns(trial, [*numbers, 10**6, 2**70])  # looked up: lists
+    assert list(few) == numbers and all(isinstance(column, list) for column in few_columns)
+    monkeypatch.setattr(details, "CHUNK", 1)  # "most of the trial": taken from the kept table by position
+    monkeypatch.setattr(details, "_KEPT", type(details._KEPT)())
+    for wanted in (numbers, [*numbers[1:], -1, 0, 10**6, 2**70]):
+        found, columns = details.version_columns(trial, wanted)
+        kept = sorted(n for n in wanted if n in expected)
+        assert list(found) == kept
+        assert [list(column) for column in columns] == [list(c) for c in zip(*(expected[n] for n in kept))]
+        by_name = dict(zip(details.FIELDS, columns))
+        for field in ("line", "execution", "parent"):  # integers for every version: int64 arrays
+            assert isinstance(by_name[field], np.ndarray) and by_name[field].dtype == np.int64, field
+        assert isinstance(by_name["value"], list)  # text among the values
