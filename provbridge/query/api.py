@@ -95,7 +95,7 @@ def _records_deps(chosen: Trial, target: str | int, *, granularity: int | None, 
             _check_exists(data, chosen, name, number)
     inner = _inner_versions(chosen) if level == 0 else set()
     if raw:
-        return _top_level(result, chosen, inner)
+        return result.without("version", _prefix(chosen), inner)
     return _with_levels(_records_frame(result, chosen, inner), level, chosen)
 
 
@@ -105,21 +105,6 @@ def _inner_versions(trial: Trial) -> set[int]:
     the filter in SPARQL costs a graph lookup per version of the closure (more than the closure itself)."""
     return {vid for (vid,) in trial.conn.execute(
         "SELECT id FROM versions WHERE trial_id = ? AND kind != 'file' AND scope != '<module>'", (trial.id,))}
-
-
-def _top_level(result: Result, trial: Trial, inner: set[int]) -> Result:
-    """``result`` without the rows of the versions ``inner`` (see :func:`_inner_versions`)."""
-    if not inner or "version" not in result.columns:
-        return result
-    prefix = trial_namespace(trial.uuid) + "v"
-    column = result.columns.index("version")
-
-    def inside(term: Any) -> bool:
-        iri = term.value if isinstance(term, ox.NamedNode) else ""
-        tail = iri[len(prefix):] if iri.startswith(prefix) else ""
-        return tail.isdigit() and int(tail) in inner
-
-    return Result(result.kind, result.columns, [row for row in result.terms if not inside(row[column])])
 
 
 def impact(target: str, *, trial: TrialRef | None = None, store: StoreLike = None,
@@ -301,11 +286,16 @@ def _version_details(result: Result, trial: Trial) -> tuple[list[int], dict[int,
     return [number for number in sorted(numbers) if number in details], details, prefix
 
 
+def _prefix(trial: Trial) -> str:
+    """The IRI of the trial's version N is this prefix followed by N."""
+    return trial_namespace(trial.uuid) + "v"
+
+
 def _version_numbers(result: Result, trial: Trial, inner: set[int] | None = None) -> tuple[set[int], str]:
     """The version numbers a versions-shaped result names, this trial's versions ``inner`` left out
     (granularity 0), and the trial's version IRI prefix. IRIs of this trial's versions are numbered in one
     regular-expression pass (a Python call per version would cost more than the closure query)."""
-    prefix = trial_namespace(trial.uuid) + "v"
+    prefix = _prefix(trial)
     if "version" not in result.columns:
         return set(), prefix
     found, others = result.numbered("version", prefix)

@@ -77,6 +77,25 @@ class Result:
         ours = re.compile(f"{re.escape(prefix)}[0-9]+")
         return list(map(int, found)), [iri for iri in iris if not ours.fullmatch(iri)]
 
+    def without(self, column: str, prefix: str, numbers: set[int]) -> Result:
+        """This result without the rows whose ``column`` is an IRI ``prefix``N with N in ``numbers`` (a
+        text result stays text: its lines are filtered, no term is built)."""
+        if not numbers or column not in self.columns:
+            return self
+        if self._terms is None and self.text is not None and self.columns == [column]:
+            ours = re.compile(b"<" + re.escape(prefix.encode()) + b"([0-9]+)>")
+            header, *lines = self.text.split(b"\n")[:-1]  # every line ends with a newline
+            kept = [line for line in lines if not ((found := ours.fullmatch(line)) and int(found[1]) in numbers)]
+            return Result(self.kind, self.columns, text=b"\n".join([header, *kept, b""]))
+        index = self.columns.index(column)
+
+        def inside(term: Any) -> bool:
+            iri = term.value if isinstance(term, ox.NamedNode) else ""
+            tail = iri[len(prefix):] if iri.startswith(prefix) else ""
+            return tail.isdigit() and int(tail) in numbers
+
+        return Result(self.kind, self.columns, [row for row in self.terms if not inside(row[index])])
+
     def rows(self) -> list[tuple[Any, ...]]:
         """Rows of Python values (IRIs as text, literals by datatype, unbound as None)."""
         return [tuple(to_python(t) for t in row) for row in self.terms]

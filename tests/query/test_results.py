@@ -47,3 +47,16 @@ def test_numbered_reads_versions_from_the_text_or_the_terms() -> None:
     assert several.numbered("y", "http://t/v") == ([7], [])
     built = Result("select", ["v"], [(ox.NamedNode("http://t/v5"),), (None,)])
     assert built.numbered("v", "http://t/v") == ([5], [])
+
+
+def test_without_drops_the_numbered_rows_from_text_or_terms() -> None:
+    query = "SELECT ?v WHERE { VALUES ?v { <http://t/v1> <http://t/v2> <http://t/pre> 4 <http://t/v30> } }"
+    result, rows = _both(query)
+    kept = result.without("v", "http://t/v", {2, 30, 99})
+    assert kept.text is not None and len(kept) == 3
+    assert kept.terms == [rows[0], rows[2], rows[3]]
+    built = Result("select", ["v"], rows).without("v", "http://t/v", {2, 30})
+    assert built.terms == [rows[0], rows[2], rows[3]]
+    several, pairs = _both(QUERY)
+    assert several.without("x", "http://t/v", {3}).terms == [pairs[0], *pairs[2:]]
+    assert result.without("v", "http://t/v", set()) is result
