@@ -62,7 +62,7 @@ class TieredDataset(Dataset):
         index = QueryIndex(self.source, full=full)
         try:
             target = self.stack.enter_context(index.open(self.trials))
-            if full and not index.current(self.trials):
+            if full and not index.readonly():  # not found current when opened: a load is coming
                 from provbridge.query.background import progress_meter
 
                 with progress_meter("trials for SPARQL (first use)") as meter:
