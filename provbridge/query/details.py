@@ -58,7 +58,10 @@ def version_columns(trial: Trial, numbers: Iterable[int]) -> tuple[Sequence[int]
 
 def _wanted(numbers: Iterable[int]) -> list[int]:
     """The distinct numbers, sorted, that can name a stored version (a store's integers are 64-bit)."""
-    return sorted(number for number in set(numbers) if number <= LARGEST)
+    wanted = sorted(set(numbers))
+    while wanted and wanted[-1] > LARGEST:
+        wanted.pop()
+    return wanted
 
 
 def _looked_up(trial: Trial, wanted: list[int]) -> dict[int, tuple[Any, ...]]:
