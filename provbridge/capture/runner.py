@@ -233,8 +233,12 @@ def _prepare_final(recorder: Recorder) -> None:
     them are hashed first, two at a time (values.prepare_final)."""
     from provbridge.capture.values import prepare_final
 
-    prepare_final([scope.ns[name] for scope in recorder.scopes if scope.ns is not None
-                   for name in scope.vars if name in scope.ns])
+    try:  # only a head start: whatever fails here, the recorder's own end-of-run pass does it
+        values = [scope.ns[name] for scope in recorder.scopes if scope.ns is not None
+                  for name in scope.vars if name in scope.ns]
+    except Exception:
+        return
+    prepare_final(values)
 
 
 def _counts(writer: TrialWriter) -> str:
