@@ -76,6 +76,7 @@ class Scope:
         "parent",
         "pending",
         "ret",
+        "stack",
         "started",
         "vars",
         "walrus",
@@ -114,6 +115,9 @@ class Scope:
         # ``return __pb_s__.leave(__pb_s__, index, value)``: it returns its last argument
         self.leave: Callable[..., Any] = _last
         self.marks: dict[str, tuple[int, int, Any]] = {}  # module scopes: name -> (vid, id(value), scalar)
+        # calls: the stack of the one thread that pushed this activation, so that exit finds it without a
+        # thread-local lookup; None when not pushed, or pushed by more than one thread (a merged activation)
+        self.stack: list[Scope] | None = None
 
 
 class Recorder:
@@ -269,17 +273,17 @@ class Recorder:
     def after(self, s: Scope, i: int, vals: tuple[Any, ...]) -> None:
         """A statement finished: record its execution, what it read, and the versions it bound (``vals``: one
         tuple, not ``*vals``, so the call takes CPython's fast path for exact positional arguments)."""
-        fold = s.folds.get(i)
-        if fold is not None:
-            # folded and nothing changed since the last visit: only count (the hot path)
-            if fold.epoch == self.epoch and not s.pending and not s.writers:
-                fold.count += 1
-                return
+        try:
+            fold = s.folds[i]  # a subscript costs less than .get() on the hot path
+        except KeyError:  # not folded (yet)
             if self.enabled:
-                self._folded(s, i, vals)
+                self._record(s, i, vals)
             return
-        if self.enabled:
-            self._record(s, i, vals)
+        # folded and nothing changed since the last visit: only count (the hot path)
+        if fold.epoch == self.epoch and not s.pending and not s.writers:
+            fold.count += 1
+        elif self.enabled:
+            self._folded(s, i, vals)
 
     def _record(self, s: Scope, i: int, vals: tuple[Any, ...]) -> None:
         """A statement not folded (yet): one execution row with its usages, derivations and versions.
@@ -346,6 +350,8 @@ class Recorder:
             if scope.linked != self.epoch and scope not in parent.pending:
                 parent.pending.append(scope)
             if not scope.nopush:
+                if scope.stack is not stack:
+                    scope.stack = None  # also entered from another thread: exit looks its stack up
                 stack.append(scope)
             return scope
         if not self.enabled:
@@ -363,6 +369,7 @@ class Recorder:
                 self.scopes.append(scope)
             parent.pending.append(scope)
             if not info.nopush:
+                scope.stack = stack
                 stack.append(scope)
             return scope
         except Exception as exc:  # pragma: no cover - defensive
@@ -382,10 +389,12 @@ class Recorder:
                 self.after(s, i, (value,))
         if not self.live:
             return value
-        try:
-            stack = self.tls.stack
-        except AttributeError:
-            stack = self._stack()
+        stack = s.stack  # the stack it is on: a function's call ends in the thread it started in
+        if stack is None:
+            try:
+                stack = self.tls.stack
+            except AttributeError:
+                stack = self._stack()
         if stack and stack[-1] is s:
             stack.pop()
         if s.param_deps is not None or s is self.dummy:
