@@ -13,7 +13,7 @@ from provbridge.query.details import FIELDS, version_columns, version_details
 from provbridge.query.engine import dataset
 from provbridge.query.granularity import DEFAULT_GRANULARITY, query_granularity
 from provbridge.query.params import canned
-from provbridge.query.results import Result
+from provbridge.query.results import Result, as_text
 from provbridge.query.stored import graph_deps, graph_frame, graph_records
 from provbridge.query.targets import (
     get_store,
@@ -89,7 +89,7 @@ def _records_deps(chosen: Trial, target: str | int, *, granularity: int | None, 
         assert name is not None
         which = "backward_all" if all_versions else "backward"
         query = canned(which).bind({"g": graph, "var": name, "level": 1})
-    with dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
+    with as_text(), dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
         result = data.query(query)
         if not result:
             _check_exists(data, chosen, name, number)
@@ -124,7 +124,7 @@ def _records_impact(chosen: Trial, target: str, *, granularity: int | None, raw:
     level = query_granularity(granularity, chosen)
     names = path_candidates(chosen, str(target))
     query = canned("forward").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names, "level": level})
-    with dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
+    with as_text(), dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
         result = data.query(query)
         if not result:
             _check_exists(data, chosen, names, None)
@@ -137,7 +137,7 @@ def versions(target: str, *, trial: TrialRef | None = None, store: StoreLike = N
     chosen = get_trial(trial, store)
     names = path_candidates(chosen, str(target))
     query = canned("versions").bind({"g": ox.NamedNode(graph_iri(chosen)), "var": names})
-    with dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
+    with as_text(), dataset(chosen.store, [chosen], engine=engine, remote=remote) as data:
         result = data.query(query)
     if not result:
         raise VariableNotFoundError(f"no variable or file {target!r} in trial {chosen.id}")

@@ -6,6 +6,7 @@ import contextlib
 import gc
 import re
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -21,9 +22,9 @@ TSV = ox.QueryResultsFormat.TSV
 class Result:
     """The outcome of one query: ``kind`` is ``select`` (columns and rows of terms), ``ask`` (``boolean``),
     ``graph`` (CONSTRUCT/DESCRIBE triples as subject/predicate/object rows) or ``update``. A SELECT
-    answered by pyoxigraph keeps its solutions as the engine's TSV ``text`` and builds Python terms only
-    when asked: a closure's version numbers are read from the text (:meth:`numbered`), where a Python
-    object per solution would cost half as much as the closure itself."""
+    answered by pyoxigraph inside :func:`as_text` keeps its solutions as the engine's TSV ``text`` and
+    builds Python terms only when asked: a closure's version numbers are read from the text
+    (:meth:`numbered`), where a Python object per solution would cost half as much as the closure itself."""
 
     def __init__(self, kind: str, columns: list[str] | None = None, terms: list[tuple[Any, ...]] | None = None,
                  boolean: bool | None = None, *, text: bytes | None = None) -> None:
@@ -145,17 +146,34 @@ def _json_term(term: Any) -> dict[str, str]:
     return {"type": "triple", "value": str(term)}
 
 
+_AS_TEXT: ContextVar[bool] = ContextVar("provbridge_results_as_text", default=False)
+
+
+@contextlib.contextmanager
+def as_text() -> Iterator[None]:
+    """SELECT results materialized inside are kept as their TSV text, terms built only when asked: for
+    results read through :meth:`Result.numbered` (closures). Elsewhere terms are built at once: when every
+    term is wanted, the text and its parse cost about 13% more than the terms alone."""
+    token = _AS_TEXT.set(True)
+    try:
+        yield
+    finally:
+        _AS_TEXT.reset(token)
+
+
 def from_oxigraph(outcome: Any) -> Result:
-    """Materialize what ``pyoxigraph.Store.query`` returned: a SELECT as its TSV text (evaluated now, terms
-    built on demand), a graph as triples. The cyclic garbage collector is paused while rows are built: they
-    hold no cycles, and its passes over a growing list of new tuples cost 10-30% of a 100k-row result (more
-    in a process with a large heap, such as a notebook kernel)."""
+    """Materialize what ``pyoxigraph.Store.query`` returned: a SELECT as rows of terms (inside
+    :func:`as_text`, as its TSV text, evaluated now), a graph as triples. The cyclic garbage collector is
+    paused while rows are built: they hold no cycles, and its passes over a growing list of new tuples cost
+    10-30% of a 100k-row result (more in a process with a large heap, such as a notebook kernel)."""
     if isinstance(outcome, ox.QueryBoolean):
         return Result("ask", boolean=bool(outcome))
-    if isinstance(outcome, ox.QuerySolutions):
-        columns = [v.value for v in outcome.variables]
-        return Result("select", columns, text=outcome.serialize(format=TSV))
+    if isinstance(outcome, ox.QuerySolutions) and _AS_TEXT.get():
+        return Result("select", [v.value for v in outcome.variables], text=outcome.serialize(format=TSV))
     with _collector_paused():
+        if isinstance(outcome, ox.QuerySolutions):
+            columns = [v.value for v in outcome.variables]
+            return Result("select", columns, [tuple(solution) for solution in outcome])
         triples: Iterable[Any] = outcome
         return Result("graph", ["subject", "predicate", "object"],
                       [(t.subject, t.predicate, t.object) for t in triples])
