@@ -54,6 +54,7 @@ class Scope:
     """One activation's state: the versions its names are bound to, fold counters, pending calls/files."""
 
     __slots__ = (
+        "_writers",
         "act",
         "after",
         "callees",
@@ -75,12 +76,12 @@ class Scope:
         "params",
         "parent",
         "pending",
+        "quiet",
         "ret",
         "stack",
         "started",
         "vars",
         "walrus",
-        "writers",
     )
 
     def __init__(self, act: int, name: str, glob: Scope | None, parent: Scope | None, index: int = -1,
@@ -96,7 +97,10 @@ class Scope:
         self.counts: dict[int, int] = {}
         self.folds: dict[int, Fold] = {}
         self.pending: list[Scope] = []
-        self.writers: list[Any] = []
+        self._writers: list[Any] = []
+        # no pending calls and no file writers: a folded statement's hook then only compares epochs. False
+        # once a call is added to ``pending`` or ``writers`` is handed out; set again by a hook seeing both empty
+        self.quiet = True
         self.params: list[int] = []
         self.param_deps: set[int] | None = None  # set only for merged (folded) call scopes
         self.ncalls = 1
@@ -118,6 +122,14 @@ class Scope:
         # calls: the stack of the one thread that pushed this activation, so that exit finds it without a
         # thread-local lookup; None when not pushed, or pushed by more than one thread (a merged activation)
         self.stack: list[Scope] | None = None
+
+
+    @property
+    def writers(self) -> list[Any]:
+        """File accesses not attached to a statement yet (see files). Whoever gets the list may add to it, so
+        the activation is no longer ``quiet``."""
+        self.quiet = False
+        return self._writers
 
 
 class Recorder:
@@ -216,7 +228,7 @@ class Recorder:
         """Start a notebook cell execution: a new activation over the session's persistent namespace
         (the root scope keeps its variables; fold counters are per cell execution)."""
         root = self.root
-        if root.folds or root.pending or root.writers:
+        if root.folds or root.pending or root._writers:
             self._finish_scope(root, "ok")
         self._session = (root.code_id, root.label, root.started)
         root.act = next(self.ids)
@@ -280,7 +292,10 @@ class Recorder:
                 self._record(s, i, vals)
             return
         # folded and nothing changed since the last visit: only count (the hot path)
-        if fold.epoch == self.epoch and not s.pending and not s.writers:
+        if s.quiet and fold.epoch == self.epoch:
+            fold.count += 1
+        elif fold.epoch == self.epoch and not s.pending and not s._writers:
+            s.quiet = True
             fold.count += 1
         elif self.enabled:
             self._folded(s, i, vals)
@@ -305,7 +320,7 @@ class Recorder:
                 reads, writes = self._expand_opaque(s, reads)
             if s.pending:
                 reads = self._link(s, eid, reads)
-            if s.writers:
+            if s._writers:
                 self._feed_writers(s, eid, reads)
             if reads:
                 self.b_use.extend([(tid, eid, r) for r in reads])
@@ -325,10 +340,10 @@ class Recorder:
     def ret(self, s: Scope, i: int, value: Any) -> Any:
         """A return statement: binds the call's return version, passes the value through."""
         fold = s.folds.get(i)
-        if fold is not None and fold.epoch == self.epoch and not s.pending and not s.writers:
+        if fold is not None and s.quiet and fold.epoch == self.epoch:
             fold.count += 1
             return value
-        self.after(s, i, (value,))
+        self.after(s, i, (value,))  # which also counts a folded statement of an activation found quiet again
         return value
 
     def walrus(self, s: Scope, i: int, value: Any) -> Any:
@@ -349,6 +364,7 @@ class Recorder:
             scope.ncalls += 1
             if scope.linked != self.epoch and scope not in parent.pending:
                 parent.pending.append(scope)
+                parent.quiet = False
             if not scope.nopush:
                 if scope.stack is not stack:
                     scope.stack = None  # also entered from another thread: exit looks its stack up
@@ -368,6 +384,7 @@ class Recorder:
                 parent.callees[i] = scope
                 self.scopes.append(scope)
             parent.pending.append(scope)
+            parent.quiet = False
             if not info.nopush:
                 scope.stack = stack
                 stack.append(scope)
@@ -383,7 +400,7 @@ class Recorder:
         it first does what ``ret`` does, in the same hook call, and returns ``value``."""
         if i >= 0:
             fold = s.folds.get(i)
-            if fold is not None and fold.epoch == self.epoch and not s.pending and not s.writers:
+            if fold is not None and s.quiet and fold.epoch == self.epoch:
                 fold.count += 1
             else:
                 self.after(s, i, (value,))
@@ -740,14 +757,14 @@ class Recorder:
             fold = self._start_fold(s, i, info, vals)
         fold.count += 1
         tid = self.tid
-        if fold.epoch != self.epoch or s.pending or s.writers:
+        if fold.epoch != self.epoch or s.pending or s._writers:
             reads = self._reads(s, info)
             writes: list[str] = []
             if self.opaque:
                 reads, writes = self._expand_opaque(s, reads)
             if s.pending:
                 reads = self._link(s, fold.eid, reads)
-            if s.writers:
+            if s._writers:
                 self._feed_writers(s, fold.eid, reads)
             dyn = fold.dyn
             new = [r for r in reads if r not in fold.deps and r not in fold.vids]
@@ -854,7 +871,7 @@ class Recorder:
             s.folds = {}
         if s.pending:
             self._link(s, s.act, [])
-        if s.writers:
+        if s._writers:
             from provbridge.capture.files import finish_writers
 
             finish_writers(self, s, s.act, final=True)
